@@ -1,0 +1,1 @@
+"""Case documentation: events, acts, persons, organisations, sources, consent, interventions."""

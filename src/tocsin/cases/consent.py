@@ -1,0 +1,112 @@
+"""Consent: what a person agreed to, recorded with how and when; withdrawal binds from then on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tocsin.cases.models import Consent, Person
+from tocsin.cases.records import fetch, reference, tlp_rank, written
+from tocsin.cases.schemas import ConsentCreate, ConsentState, ConsentWithdrawIn
+from tocsin.cases.vocabulary import Vocabularies
+from tocsin.core import audit
+from tocsin.core.access import Actor
+from tocsin.core.clock import utcnow
+from tocsin.core.errors import Conflict
+from tocsin.core.roles import Permission
+
+# Internal use inside the case file is not a recipient; these are the ways identities leave.
+INTERNAL = "internal"
+
+
+def _latest(session: Session, person_ids: Iterable[str]) -> dict[str, Consent]:
+    """The consent that speaks for each person now: their most recent record."""
+    ids = list(person_ids)
+    latest: dict[str, Consent] = {}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        rows = session.scalars(
+            select(Consent)
+            .where(Consent.person_id.in_(chunk))
+            .order_by(Consent.given_on, Consent.created_at)
+        )
+        for c in rows:
+            latest[c.person_id] = c
+    return latest
+
+
+def state_of(consent: Consent | None) -> ConsentState | None:
+    if consent is None:
+        return None
+    if consent.withdrawn_at is not None:
+        return ConsentState(
+            consent_id=consent.id, use_in_case_file=False, share_with=[], withdrawn=True
+        )
+    return ConsentState(
+        consent_id=consent.id,
+        use_in_case_file=consent.use_in_case_file,
+        share_with=list(consent.share_with or []),
+        withdrawn=False,
+    )
+
+
+def current_state(session: Session, person_id: str) -> ConsentState | None:
+    return state_of(_latest(session, [person_id]).get(person_id))
+
+
+def states(session: Session, person_ids: Iterable[str]) -> dict[str, ConsentState]:
+    out: dict[str, ConsentState] = {}
+    for pid, consent in _latest(session, person_ids).items():
+        state = state_of(consent)
+        if state is not None:
+            out[pid] = state
+    return out
+
+
+def allows(state: ConsentState | None, recipient: str) -> bool:
+    """May this person's identity go to ``recipient``? No consent on file means no."""
+    if state is None or state.withdrawn or not state.use_in_case_file:
+        return False
+    return recipient == INTERNAL or recipient in state.share_with
+
+
+def create(session: Session, actor: Actor, data: ConsentCreate) -> Consent:
+    actor.require(Permission.WRITE)
+    reference(session, Person, data.person_id, actor, "person_id")
+    vocab = Vocabularies.load(session)
+    for i, code in enumerate(data.share_with):
+        vocab.check("consent_recipient", code, f"share_with[{i}]")
+    vocab.check("consent_method", data.recorded_how, "recorded_how")
+    consent = Consent(
+        person_id=data.person_id,
+        use_in_case_file=data.use_in_case_file,
+        share_with=sorted(set(data.share_with)),
+        given_on=data.given_on,
+        recorded_how=data.recorded_how,
+        recorded_by=actor.user_id,
+        notes=data.notes,
+        tlp=tlp_rank(data.tlp),
+        created_by=actor.user_id,
+        updated_by=actor.user_id,
+    )
+    session.add(consent)
+    session.flush()
+    written(session, actor, audit.Action.CREATE, "consent", consent.id)
+    return consent
+
+
+def withdraw(session: Session, actor: Actor, consent_id: str, data: ConsentWithdrawIn) -> Consent:
+    """Anyone who may write may record a withdrawal: it must never wait for a senior colleague."""
+    actor.require(Permission.WRITE)
+    consent = fetch(session, Consent, consent_id, actor, "consent")
+    if consent.withdrawn_at is not None:
+        raise Conflict("this consent was already withdrawn")
+    consent.withdrawn_at = utcnow()
+    consent.withdrawn_reason = data.reason
+    consent.withdrawn_recorded_by = actor.user_id
+    audit.record(session, actor, audit.Action.CONSENT_WITHDRAWN, "consent", consent.id,
+                 {"person_id": consent.person_id})
+    session.flush()
+    return consent

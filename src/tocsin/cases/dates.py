@@ -1,0 +1,87 @@
+"""Dates as sources give them: a day, a month, a year, or roughly one of those."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from tocsin.core.errors import ValidationFailed
+
+
+class Precision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    APPROXIMATE = "approximate"
+
+
+_DATE_RE = re.compile(r"^(~)?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class FuzzyDate:
+    """The first and last day a stated date can mean, and how precise it was."""
+
+    first: date
+    last: date
+    precision: Precision
+
+
+def parse_fuzzy(value: str, field: str) -> FuzzyDate:
+    m = _DATE_RE.match(value.strip()) if isinstance(value, str) else None
+    if not m:
+        raise ValidationFailed.on(
+            field, f"{value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY, with ~ if approximate"
+        )
+    approx, y, mo, d = m.groups()
+    year = int(y)
+    try:
+        if d is not None:
+            first = last = date(year, int(mo), int(d))
+            precision = Precision.DAY
+        elif mo is not None:
+            month = int(mo)
+            first = date(year, month, 1)
+            last = date(year, month, calendar.monthrange(year, month)[1])
+            precision = Precision.MONTH
+        else:
+            first, last = date(year, 1, 1), date(year, 12, 31)
+            precision = Precision.YEAR
+    except ValueError as exc:
+        raise ValidationFailed.on(field, f"{value!r} is not a real date ({exc})") from None
+    if year < 1900 or year > 2100:
+        raise ValidationFailed.on(field, f"year {year} is out of range 1900-2100")
+    return FuzzyDate(first, last, Precision.APPROXIMATE if approx else precision)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: date
+    start_precision: Precision
+    end: date
+    end_precision: Precision
+
+
+def parse_span(start: str, end: str | None, prefix: str = "") -> Span:
+    """Parse a start and optional end; the span runs from the first day of start to the last of end."""
+    s = parse_fuzzy(start, f"{prefix}start")
+    e = parse_fuzzy(end, f"{prefix}end") if end else s
+    if e.last < s.first:
+        raise ValidationFailed.on(f"{prefix}end", "is before the start")
+    return Span(s.first, s.precision, e.last, e.precision)
+
+
+def span_text(first: date | None, precision: str | None, last: bool = False) -> str | None:
+    """Render a stored bound back in the shape it was given."""
+    if first is None:
+        return None
+    p = Precision(precision) if precision else Precision.DAY
+    mark = "~" if p is Precision.APPROXIMATE else ""
+    if p is Precision.YEAR:
+        return f"{first.year:04d}"
+    if p is Precision.MONTH:
+        return f"{first.year:04d}-{first.month:02d}"
+    return f"{mark}{first.isoformat()}"

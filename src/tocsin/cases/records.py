@@ -1,0 +1,74 @@
+"""Helpers every case service shares: fetch within clearance, apply updates, paginate, audit."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from tocsin.core import audit
+from tocsin.core.access import Actor, ensure_visible, is_protected, visible
+from tocsin.core.errors import ValidationFailed
+from tocsin.core.roles import Permission
+from tocsin.core.tlp import TLP
+
+M = TypeVar("M")
+
+
+def fetch(session: Session, model: type[M], record_id: str, actor: Actor, kind: str) -> M:
+    """Load one record the actor may see; audit the read if it is protected."""
+    actor.require(Permission.READ)
+    record = session.get(model, record_id)
+    ensure_visible(record, actor)
+    assert record is not None
+    if is_protected(record.tlp) or kind == "person":  # type: ignore[attr-defined]
+        audit.record(session, actor, audit.Action.READ, kind, record_id)
+    return record
+
+
+def reference(session: Session, model: type[M], record_id: str | None, actor: Actor, field: str) -> M | None:
+    """Resolve an id given in input; an id the actor cannot see is reported as unknown."""
+    if record_id is None:
+        return None
+    record = session.get(model, record_id)
+    if record is None or not actor.may_see(record.tlp, record.created_by):  # type: ignore[attr-defined]
+        raise ValidationFailed.on(field, f"no record with id {record_id!r}")
+    return record
+
+
+def apply(record: Any, changes: dict[str, Any]) -> dict[str, Any]:
+    """Set changed attributes; return {field: [old, new]} for the audit trail (values elided)."""
+    changed: dict[str, Any] = {}
+    for key, value in changes.items():
+        if getattr(record, key) != value:
+            setattr(record, key, value)
+            changed[key] = True
+    return changed
+
+
+def tlp_rank(label: str) -> int:
+    return int(TLP.parse(label))
+
+
+def paginate(
+    session: Session, query: Select[Any], page: int, page_size: int
+) -> tuple[list[Any], int]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = list(session.scalars(query.limit(page_size).offset((page - 1) * page_size)))
+    return rows, total
+
+
+def visible_query(model: Any, actor: Actor) -> Select[Any]:
+    actor.require(Permission.READ)
+    return select(model).where(visible(model, actor))
+
+
+def audit_listed(session: Session, actor: Actor, kind: str, rows: list[Any]) -> None:
+    protected = [r.id for r in rows if is_protected(r.tlp) or kind == "person"]
+    audit.record_reads(session, actor, kind, protected)
+
+
+def written(session: Session, actor: Actor, action: str, kind: str, record_id: str, fields: Any = None) -> None:
+    detail = {"fields": sorted(fields)} if fields else {}
+    audit.record(session, actor, action, kind, record_id, detail)

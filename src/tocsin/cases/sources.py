@@ -1,0 +1,157 @@
+"""Sources and their Admiralty grades, and the links from facts to the sources behind them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from tocsin.cases import views
+from tocsin.cases.models import (
+    Act,
+    Event,
+    Intervention,
+    Organisation,
+    Person,
+    Source,
+    SourceLink,
+)
+from tocsin.cases.records import (
+    audit_listed,
+    fetch,
+    paginate,
+    reference,
+    tlp_rank,
+    visible_query,
+    written,
+)
+from tocsin.cases.schemas import Page, SourceCreate, SourceLinkIn, SourcePublic, SourceUpdate
+from tocsin.cases.vocabulary import Vocabularies
+from tocsin.core import audit
+from tocsin.core.access import Actor
+from tocsin.core.errors import Conflict
+from tocsin.core.roles import Permission
+
+LINK_TARGETS: dict[str, type[Any]] = {
+    "event": Event,
+    "act": Act,
+    "person": Person,
+    "organisation": Organisation,
+    "intervention": Intervention,
+}
+
+
+def create(session: Session, actor: Actor, data: SourceCreate) -> Source:
+    actor.require(Permission.WRITE)
+    Vocabularies.load(session).check("source_type", data.source_type, "source_type")
+    reference(session, Person, data.person_id, actor, "person_id")
+    source = Source(
+        title=data.title, source_type=data.source_type, reliability=data.reliability.upper(),
+        credibility=data.credibility, description=data.description, url=data.url,
+        obtained_on=data.obtained_on, person_id=data.person_id, tlp=tlp_rank(data.tlp),
+        created_by=actor.user_id, updated_by=actor.user_id,
+    )
+    session.add(source)
+    session.flush()
+    written(session, actor, audit.Action.CREATE, "source", source.id)
+    return source
+
+
+def update(session: Session, actor: Actor, source_id: str, data: SourceUpdate) -> Source:
+    actor.require(Permission.WRITE)
+    source = fetch(session, Source, source_id, actor, "source")
+    given = data.model_fields_set
+    if data.source_type is not None:
+        Vocabularies.load(session).check("source_type", data.source_type, "source_type")
+    if "person_id" in given:
+        reference(session, Person, data.person_id, actor, "person_id")
+    changed = []
+    for key in ("title", "source_type", "credibility", "description", "url", "obtained_on",
+                "person_id"):
+        value = getattr(data, key)
+        nullable = key in ("url", "obtained_on", "person_id")
+        if key in given and (value is not None or nullable) and getattr(source, key) != value:
+            setattr(source, key, value)
+            changed.append(key)
+    if data.reliability is not None and data.reliability.upper() != source.reliability:
+        source.reliability = data.reliability.upper()
+        changed.append("reliability")
+    if data.tlp is not None and tlp_rank(data.tlp) != source.tlp:
+        source.tlp = tlp_rank(data.tlp)
+        changed.append("tlp")
+    if changed:
+        source.updated_by = actor.user_id
+        written(session, actor, audit.Action.UPDATE, "source", source.id, changed)
+    session.flush()
+    return source
+
+
+def link(session: Session, actor: Actor, source_id: str, data: SourceLinkIn) -> SourceLink:
+    actor.require(Permission.WRITE)
+    fetch(session, Source, source_id, actor, "source")
+    reference(session, LINK_TARGETS[data.target_type], data.target_id, actor, "target_id")
+    exists = session.scalar(
+        select(SourceLink.id).where(
+            SourceLink.source_id == source_id,
+            SourceLink.target_type == data.target_type,
+            SourceLink.target_id == data.target_id,
+        )
+    )
+    if exists:
+        raise Conflict("this source is already linked to that record")
+    row = SourceLink(
+        source_id=source_id, target_type=data.target_type, target_id=data.target_id,
+        note=data.note, created_by=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    written(session, actor, audit.Action.CREATE, "source_link", row.id)
+    return row
+
+
+@dataclass
+class SourceFilters:
+    q: str | None = None
+    source_type: str | None = None
+    reliability: str | None = None
+    max_credibility: int | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+
+
+def filtered(actor: Actor, f: SourceFilters) -> Select[Any]:
+    q = visible_query(Source, actor)
+    if f.q:
+        q = q.where(func.lower(Source.title).like(f"%{f.q.lower()}%"))
+    if f.source_type:
+        q = q.where(Source.source_type == f.source_type)
+    if f.reliability:
+        q = q.where(Source.reliability <= f.reliability.upper())
+    if f.max_credibility:
+        q = q.where(Source.credibility <= f.max_credibility)
+    if f.target_type and f.target_id:
+        q = q.where(
+            Source.id.in_(
+                select(SourceLink.source_id).where(
+                    SourceLink.target_type == f.target_type, SourceLink.target_id == f.target_id
+                )
+            )
+        )
+    return q.order_by(Source.created_at.desc(), Source.id.desc())
+
+
+def list_sources(
+    session: Session, actor: Actor, f: SourceFilters, page: int, page_size: int
+) -> Page[SourcePublic]:
+    rows, total = paginate(session, filtered(actor, f), page, page_size)
+    audit_listed(session, actor, "source", rows)
+    return Page[SourcePublic](
+        items=[views.source_public(session, s) for s in rows], total=total, page=page,
+        page_size=page_size,
+    )
+
+
+def get(session: Session, actor: Actor, source_id: str) -> SourcePublic:
+    return views.source_public(session, fetch(session, Source, source_id, actor, "source"))

@@ -1,0 +1,1 @@
+"""Platform core: settings, storage, identities, sharing levels, audit and crypto."""

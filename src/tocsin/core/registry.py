@@ -1,0 +1,14 @@
+"""Import every capability's tables so the metadata (and Alembic) sees the whole schema."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from tocsin.core.db import Base
+
+
+def load_models() -> MetaData:
+    import tocsin.cases.models  # noqa: F401
+    import tocsin.core.models  # noqa: F401
+
+    return Base.metadata

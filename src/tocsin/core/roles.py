@@ -1,0 +1,64 @@
+"""Roles and what each may do. One table, read everywhere; never string literals elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tocsin.core.tlp import TLP
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    ANALYST = "analyst"
+    DOCUMENTER = "documenter"
+    PARTNER_VIEWER = "partner_viewer"
+
+
+class Permission(StrEnum):
+    READ = "read"
+    WRITE = "write"  # create and edit case records
+    CHANGE_STATUS = "change_status"  # move an event through verification
+    MANAGE_VOCABULARY = "manage_vocabulary"
+    MANAGE_USERS = "manage_users"
+    READ_AUDIT = "read_audit"
+    IDENTIFY = "identify"  # see or export protected identities in clear
+    IMPORT = "import"
+    EXPORT = "export"
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    clearance: TLP
+    permissions: frozenset[Permission]
+
+
+_ALL = frozenset(Permission)
+
+ROLE_RULES: dict[Role, RoleRule] = {
+    Role.ADMIN: RoleRule(TLP.RED, _ALL),
+    Role.COORDINATOR: RoleRule(
+        TLP.RED,
+        _ALL - {Permission.MANAGE_USERS, Permission.READ_AUDIT},
+    ),
+    Role.ANALYST: RoleRule(
+        TLP.AMBER_STRICT,
+        frozenset(
+            {Permission.READ, Permission.WRITE, Permission.CHANGE_STATUS, Permission.EXPORT}
+        ),
+    ),
+    Role.DOCUMENTER: RoleRule(
+        TLP.AMBER_STRICT,
+        frozenset({Permission.READ, Permission.WRITE, Permission.IMPORT}),
+    ),
+    Role.PARTNER_VIEWER: RoleRule(TLP.GREEN, frozenset({Permission.READ})),
+}
+
+
+def clearance(role: Role) -> TLP:
+    return ROLE_RULES[role].clearance
+
+
+def allows(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_RULES[role].permissions
