@@ -1,0 +1,78 @@
+"""The ASGI application: API under /api/v1, pages at /, one store behind both."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+
+from tocsin import __version__
+from tocsin.api import problems
+from tocsin.api.routers import (
+    acts,
+    audit,
+    auth,
+    consents,
+    events,
+    interventions,
+    organisations,
+    persons,
+    sources,
+    users,
+    vocabularies,
+)
+from tocsin.core.db import Database
+from tocsin.core.settings import Settings, get_settings
+from tocsin.core.store import open_store
+
+API_PREFIX = "/api/v1"
+ROUTERS = (auth, users, events, acts, persons, organisations, sources, consents, interventions,
+           vocabularies, audit)
+
+# Pages show protected data on shared laptops: nothing is cached, nothing is framed.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    ),
+}
+DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_production()
+    app = FastAPI(
+        title="Tocsin API",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # Swagger UI would load from a CDN; the OpenAPI JSON is what partners use
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = db or open_store(settings)
+    problems.install(app)
+    for module in ROUTERS:
+        app.include_router(module.router, prefix=API_PREFIX)
+
+    @app.get(f"{API_PREFIX}/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    from tocsin.web.routes import install as install_pages
+
+    install_pages(app)
+    return app

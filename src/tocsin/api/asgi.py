@@ -1,0 +1,5 @@
+"""Entry point for Uvicorn: ``uvicorn tocsin.api.asgi:app``."""
+
+from tocsin.api.app import create_app
+
+app = create_app()

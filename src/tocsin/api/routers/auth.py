@@ -1,0 +1,71 @@
+"""Sign-in for scripts (OAuth2 password flow) and the current user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel, Field
+
+from tocsin.api.deps import CurrentActor, SessionDep, SettingsDep, client_ip, oauth2
+from tocsin.core import auth
+from tocsin.core.models import User
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+
+
+class MePublic(BaseModel):
+    id: str
+    email: str
+    display_name: str
+    role: str
+    clearance: str
+    language: str
+
+
+class PasswordChange(BaseModel):
+    current_password: Annotated[str, Field(min_length=1, max_length=1000)]
+    new_password: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+@router.post("/token", response_model=TokenPublic)
+def token(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> TokenPublic:
+    user = auth.authenticate(session, settings, form.username, form.password, client_ip(request))
+    issued = auth.issue_token(session, settings, user, label="api")
+    return TokenPublic(access_token=issued.token, expires_at=issued.expires_at)
+
+
+@router.post("/revoke", status_code=204)
+def revoke(session: SessionDep, actor: CurrentActor, tok: Annotated[str | None, Depends(oauth2)]) -> None:
+    if tok:
+        auth.revoke_token(session, tok)
+
+
+@router.get("/me", response_model=MePublic)
+def me(session: SessionDep, actor: CurrentActor) -> MePublic:
+    user = session.get(User, actor.user_id)
+    assert user is not None
+    return MePublic(
+        id=user.id, email=user.email, display_name=user.display_name, role=user.role,
+        clearance=actor.clearance.label, language=user.language,
+    )
+
+
+@router.post("/password", status_code=204)
+def change_password(data: PasswordChange, session: SessionDep, actor: CurrentActor) -> None:
+    user = session.get(User, actor.user_id)
+    assert user is not None
+    auth.change_password(session, user, data.current_password, data.new_password)

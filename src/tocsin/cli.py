@@ -1,0 +1,311 @@
+"""The `tocsin` command: thin commands over the services, with Rich progress on long work."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tocsin.core.errors import TocsinError
+
+app = typer.Typer(help="Tocsin: document, cross-check, assess risk, warn, act and track.",
+                  no_args_is_help=True)
+user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+import_app = typer.Typer(help="Import records.", no_args_is_help=True)
+export_app = typer.Typer(help="Export records.", no_args_is_help=True)
+keys_app = typer.Typer(help="Manage the encryption key file.", no_args_is_help=True)
+demo_app = typer.Typer(help="The fictional demo dataset.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(keys_app, name="keys")
+app.add_typer(demo_app, name="demo")
+
+console = Console(stderr=True)
+UserOpt = Annotated[
+    str | None,
+    typer.Option("--user", "-u", envvar="TOCSIN_USER", help="Email of the account acting."),
+]
+
+
+def _fail(exc: TocsinError) -> None:
+    console.print(f"[bold red]error:[/] {exc.detail}")
+    for problem in exc.errors[:50]:
+        console.print(f"  {problem.field}: {problem.message}")
+    if len(exc.errors) > 50:
+        console.print(f"  ... and {len(exc.errors) - 50} more")
+    raise typer.Exit(2)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except TocsinError as exc:
+        _fail(exc)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[..., None]]:
+    """Yield a callback ``(done, total)`` or ``(stage, done, total)`` that drives a bar."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=False) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(*args: object) -> None:
+            if len(args) == 3:
+                stage, done, total = args
+                bar.update(task, description=f"{label}: {stage}", completed=int(done),  # type: ignore[call-overload]
+                           total=int(total) or None)  # type: ignore[call-overload]
+            else:
+                done, total = args
+                bar.update(task, completed=int(done), total=int(total) or None)  # type: ignore[call-overload]
+
+        yield update
+
+
+def _store():  # type: ignore[no-untyped-def]
+    from tocsin.core.settings import get_settings
+    from tocsin.core.store import open_store
+
+    settings = get_settings()
+    return settings, open_store(settings)
+
+
+def _actor(db, email: str | None):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from tocsin.core.auth import actor_for
+    from tocsin.core.errors import ValidationFailed
+    from tocsin.core.models import User
+
+    if not email:
+        raise ValidationFailed.on("--user", "say which account is acting (or set TOCSIN_USER)")
+    with db.session() as s:
+        user = s.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None or not user.active:
+            raise ValidationFailed.on("--user", f"no active account {email}")
+        return actor_for(user, ip="cli")
+
+
+@app.command()
+def init(
+    admin_email: Annotated[str | None, typer.Option(help="Email of the first admin.")] = None,
+    admin_password: Annotated[
+        str | None, typer.Option(help="Password of the first admin.", envvar="TOCSIN_ADMIN_PASSWORD")
+    ] = None,
+) -> None:
+    """Create (or bring up to date) the data folder, key file, database and vocabularies."""
+    from tocsin.core.settings import get_settings
+    from tocsin.core.store import init_store
+
+    settings = get_settings()
+    with _errors():
+        db, report = init_store(settings, admin_email, admin_password)
+    db.dispose()
+    console.print(f"store ready in [bold]{settings.data_dir}[/]")
+    if report.created_key_file:
+        console.print(f"new key file [bold]{settings.key_file}[/]: back it up apart from the data;"
+                      " without it encrypted fields cannot be read")
+    if report.created_admin:
+        console.print(f"admin account {report.created_admin} created")
+    if report.vocabulary_terms_added:
+        console.print(f"{report.vocabulary_terms_added} vocabulary terms added")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only).")] = 1,
+) -> None:
+    """Serve the pages and the API."""
+    import uvicorn
+
+    os.environ.setdefault("TOCSIN_DATA_DIR", str(Path("./var").resolve()))
+    console.print(f"Tocsin on http://{host}:{port}  (API: /api/v1, OpenAPI: /api/openapi.json)")
+    uvicorn.run("tocsin.api.asgi:app", host=host, port=port, workers=workers,
+                proxy_headers=False, log_level="info")
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    role: Annotated[str, typer.Option(help="admin, coordinator, analyst, documenter, partner_viewer")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                          envvar="TOCSIN_NEW_PASSWORD")],
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+) -> None:
+    """Add a user account."""
+    from tocsin.core.auth import create_user, parse_role
+
+    with _errors():
+        _, db = _store()
+        with db.session() as s:
+            user = create_user(s, email, password, parse_role(role), name)
+            console.print(f"added {user.email} ({user.role})")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List user accounts."""
+    from sqlalchemy import select
+
+    from tocsin.core.models import User
+
+    with _errors():
+        _, db = _store()
+        table = Table("email", "role", "active", "last sign-in")
+        with db.session() as s:
+            for u in s.scalars(select(User).order_by(User.email)):
+                table.add_row(u.email, u.role, "yes" if u.active else "no",
+                              u.last_login_at.isoformat(timespec="minutes") if u.last_login_at else "")
+        Console().print(table)
+
+
+@user_app.command("disable")
+def user_disable(email: str) -> None:
+    """Disable an account and revoke its tokens and sessions."""
+    from tocsin.core.auth import set_active
+
+    with _errors():
+        _, db = _store()
+        with db.session() as s:
+            set_active(s, email, False, None)
+        console.print(f"disabled {email}")
+
+
+@user_app.command("enable")
+def user_enable(email: str) -> None:
+    """Enable a disabled account."""
+    from tocsin.core.auth import set_active
+
+    with _errors():
+        _, db = _store()
+        with db.session() as s:
+            set_active(s, email, True, None)
+        console.print(f"enabled {email}")
+
+
+@import_app.command("cases")
+def import_cases(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    user: UserOpt = None,
+    commit_every: Annotated[int | None, typer.Option(help="Commit every N events.")] = None,
+) -> None:
+    """Import events, acts, persons, organisations and sources from JSONL or CSV."""
+    from tocsin.cases.importer import import_cases as run
+
+    with _errors():
+        _, db = _store()
+        actor = _actor(db, user)
+        with _progress("importing") as progress:
+            report = run(db, actor, file, commit_every=commit_every, progress=progress)
+    console.print(f"[green]imported[/] {report}")
+
+
+@export_app.command("cases")
+def export_cases(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default stdout).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or geojson")] = "jsonl",
+    identify: Annotated[bool, typer.Option(help="Include identities where consent allows.")] = False,
+    recipient: Annotated[str, typer.Option("--for", help="Recipient type (consent decides).")] = "internal",
+    user: UserOpt = None,
+) -> None:
+    """Export cases; protected persons are pseudonymised unless --identify."""
+    from tocsin.cases.exporter import export_cases as run
+    from tocsin.core.errors import ValidationFailed
+
+    with _errors():
+        if fmt not in ("jsonl", "csv", "geojson"):
+            raise ValidationFailed.on("--format", "use jsonl, csv or geojson")
+        _, db = _store()
+        actor = _actor(db, user)
+        with _progress("exporting") as progress:
+            report = run(db, actor, out if out else sys.stdout, fmt,  # type: ignore[arg-type]
+                         identify=identify, recipient=recipient, progress=progress)
+    console.print(f"[green]exported[/] {report}")
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(help="Archive to write (.tar.gz).")]) -> None:
+    """Back up the database, key file and evidence folder into one archive."""
+    from tocsin.core.backup import create_backup
+
+    with _errors():
+        settings, db = _store()
+        with _progress("backing up") as progress:
+            report = create_backup(db, settings, file, progress=progress)
+    console.print(f"[green]backup written[/] {file}: {report}")
+    console.print("[yellow]the archive holds the key file: keep it as safe as the data[/]")
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    force: Annotated[bool, typer.Option(help="Replace a store that already has data.")] = False,
+) -> None:
+    """Restore a backup archive into this store."""
+    from tocsin.core.backup import restore_backup
+    from tocsin.core.settings import get_settings
+
+    with _errors():
+        with _progress("restoring") as progress:
+            report = restore_backup(file, get_settings(), progress=progress, force=force)
+    console.print(f"[green]restored[/] {report}")
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Make a new data key and re-encrypt every protected field with it."""
+    from tocsin.core.keys import rotate_keys
+
+    with _errors():
+        settings, db = _store()
+        with _progress("re-encrypting") as progress:
+            report = rotate_keys(db, settings, progress=progress)
+    console.print(f"[green]keys rotated[/] {report}")
+
+
+@demo_app.command("load")
+def demo_load(
+    events: Annotated[int, typer.Option(help="Number of demo events.")] = 600,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+    user: UserOpt = None,
+    if_empty: Annotated[bool, typer.Option(help="Do nothing if events exist.")] = False,
+) -> None:
+    """Load the fictional demo dataset (and demo accounts for each role)."""
+    from tocsin.cases.demo import write_demo
+    from tocsin.cases.demo_accounts import ensure_demo_accounts, store_has_events
+    from tocsin.cases.importer import import_cases as run
+
+    with _errors():
+        settings, db = _store()
+        if if_empty and store_has_events(db):
+            console.print("demo: the store already has events; nothing loaded")
+            return
+        admin_email = ensure_demo_accounts(db, settings)
+        actor = _actor(db, user or admin_email)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "demo.jsonl"
+            write_demo(path, seed=seed, events=events)
+            with _progress("loading demo") as progress:
+                report = run(db, actor, path, progress=progress)
+    console.print(f"[green]demo loaded[/] {report}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
