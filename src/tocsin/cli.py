@@ -17,8 +17,9 @@ from rich.table import Table
 
 from tocsin.core.errors import TocsinError
 
-app = typer.Typer(help="Tocsin: document, cross-check, assess risk, warn, act and track.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Tocsin: document, cross-check, assess risk, warn, act and track.", no_args_is_help=True
+)
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 import_app = typer.Typer(help="Import records.", no_args_is_help=True)
 export_app = typer.Typer(help="Export records.", no_args_is_help=True)
@@ -57,15 +58,25 @@ def _errors() -> Iterator[None]:
 @contextmanager
 def _progress(label: str) -> Iterator[Callable[..., None]]:
     """Yield a callback ``(done, total)`` or ``(stage, done, total)`` that drives a bar."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=False) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
         task = bar.add_task(label, total=None)
 
         def update(*args: object) -> None:
             if len(args) == 3:
                 stage, done, total = args
-                bar.update(task, description=f"{label}: {stage}", completed=int(done),  # type: ignore[call-overload]
-                           total=int(total) or None)  # type: ignore[call-overload]
+                bar.update(
+                    task,
+                    description=f"{label}: {stage}",
+                    completed=int(done),  # type: ignore[call-overload]
+                    total=int(total) or None,
+                )  # type: ignore[call-overload]
             else:
                 done, total = args
                 bar.update(task, completed=int(done), total=int(total) or None)  # type: ignore[call-overload]
@@ -101,7 +112,8 @@ def _actor(db, email: str | None):  # type: ignore[no-untyped-def]
 def init(
     admin_email: Annotated[str | None, typer.Option(help="Email of the first admin.")] = None,
     admin_password: Annotated[
-        str | None, typer.Option(help="Password of the first admin.", envvar="TOCSIN_ADMIN_PASSWORD")
+        str | None,
+        typer.Option(help="Password of the first admin.", envvar="TOCSIN_ADMIN_PASSWORD"),
     ] = None,
 ) -> None:
     """Create (or bring up to date) the data folder, key file, database and vocabularies."""
@@ -114,8 +126,10 @@ def init(
     db.dispose()
     console.print(f"store ready in [bold]{settings.data_dir}[/]")
     if report.created_key_file:
-        console.print(f"new key file [bold]{settings.key_file}[/]: back it up apart from the data;"
-                      " without it encrypted fields cannot be read")
+        console.print(
+            f"new key file [bold]{settings.key_file}[/]: back it up apart from the data;"
+            " without it encrypted fields cannot be read"
+        )
     if report.created_admin:
         console.print(f"admin account {report.created_admin} created")
     if report.vocabulary_terms_added:
@@ -133,16 +147,28 @@ def serve(
 
     os.environ.setdefault("TOCSIN_DATA_DIR", str(Path("./var").resolve()))
     console.print(f"Tocsin on http://{host}:{port}  (API: /api/v1, OpenAPI: /api/openapi.json)")
-    uvicorn.run("tocsin.api.asgi:app", host=host, port=port, workers=workers,
-                proxy_headers=False, log_level="info")
+    uvicorn.run(
+        "tocsin.api.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        log_level="info",
+    )
 
 
 @user_app.command("add")
 def user_add(
     email: str,
-    role: Annotated[str, typer.Option(help="admin, coordinator, analyst, documenter, partner_viewer")],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
-                                          envvar="TOCSIN_NEW_PASSWORD")],
+    role: Annotated[
+        str, typer.Option(help="admin, coordinator, analyst, documenter, partner_viewer")
+    ],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True, hide_input=True, confirmation_prompt=True, envvar="TOCSIN_NEW_PASSWORD"
+        ),
+    ],
     name: Annotated[str, typer.Option(help="Display name.")] = "",
 ) -> None:
     """Add a user account."""
@@ -167,8 +193,12 @@ def user_list() -> None:
         table = Table("email", "role", "active", "last sign-in")
         with db.session() as s:
             for u in s.scalars(select(User).order_by(User.email)):
-                table.add_row(u.email, u.role, "yes" if u.active else "no",
-                              u.last_login_at.isoformat(timespec="minutes") if u.last_login_at else "")
+                table.add_row(
+                    u.email,
+                    u.role,
+                    "yes" if u.active else "no",
+                    u.last_login_at.isoformat(timespec="minutes") if u.last_login_at else "",
+                )
         Console().print(table)
 
 
@@ -215,10 +245,16 @@ def import_cases(
 
 @export_app.command("cases")
 def export_cases(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default stdout).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (default stdout).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or geojson")] = "jsonl",
-    identify: Annotated[bool, typer.Option(help="Include identities where consent allows.")] = False,
-    recipient: Annotated[str, typer.Option("--for", help="Recipient type (consent decides).")] = "internal",
+    identify: Annotated[
+        bool, typer.Option(help="Include identities where consent allows.")
+    ] = False,
+    recipient: Annotated[
+        str, typer.Option("--for", help="Recipient type (consent decides).")
+    ] = "internal",
     user: UserOpt = None,
 ) -> None:
     """Export cases; protected persons are pseudonymised unless --identify."""
@@ -231,8 +267,15 @@ def export_cases(
         _, db = _store()
         actor = _actor(db, user)
         with _progress("exporting") as progress:
-            report = run(db, actor, out if out else sys.stdout, fmt,  # type: ignore[arg-type]
-                         identify=identify, recipient=recipient, progress=progress)
+            report = run(
+                db,
+                actor,
+                out if out else sys.stdout,
+                fmt,  # type: ignore[arg-type]
+                identify=identify,
+                recipient=recipient,
+                progress=progress,
+            )
     console.print(f"[green]exported[/] {report}")
 
 
@@ -258,9 +301,8 @@ def restore(
     from tocsin.core.backup import restore_backup
     from tocsin.core.settings import get_settings
 
-    with _errors():
-        with _progress("restoring") as progress:
-            report = restore_backup(file, get_settings(), progress=progress, force=force)
+    with _errors(), _progress("restoring") as progress:
+        report = restore_backup(file, get_settings(), progress=progress, force=force)
     console.print(f"[green]restored[/] {report}")
 
 

@@ -26,8 +26,19 @@ from tocsin.core.settings import Settings, get_settings
 from tocsin.core.store import open_store
 
 API_PREFIX = "/api/v1"
-ROUTERS = (auth, users, events, acts, persons, organisations, sources, consents, interventions,
-           vocabularies, audit)
+ROUTERS = (
+    auth,
+    users,
+    events,
+    acts,
+    persons,
+    organisations,
+    sources,
+    consents,
+    interventions,
+    vocabularies,
+    audit,
+)
 
 # Pages show protected data on shared laptops: nothing is cached, nothing is framed.
 SECURITY_HEADERS = {

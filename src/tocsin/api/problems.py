@@ -15,7 +15,11 @@ MEDIA_TYPE = "application/problem+json"
 
 
 def problem(
-    status: int, title: str, detail: str, instance: str, errors: list[dict[str, str]] | None = None,
+    status: int,
+    title: str,
+    detail: str,
+    instance: str,
+    errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
@@ -47,8 +51,12 @@ def install(app: FastAPI) -> None:
         if exc.status == 401:
             headers = {"WWW-Authenticate": "Bearer"}
         return problem(
-            exc.status, exc.title, exc.detail, request.url.path,
-            [e.as_dict() for e in exc.errors] or None, headers,
+            exc.status,
+            exc.title,
+            exc.detail,
+            request.url.path,
+            [e.as_dict() for e in exc.errors] or None,
+            headers,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -63,7 +71,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        title = {401: "Not authenticated", 403: "Forbidden", 404: "Not found",
-                 405: "Method not allowed"}.get(exc.status_code, "Error")
-        return problem(exc.status_code, title, str(exc.detail), request.url.path,
-                       headers=getattr(exc, "headers", None))
+        title = {
+            401: "Not authenticated",
+            403: "Forbidden",
+            404: "Not found",
+            405: "Method not allowed",
+        }.get(exc.status_code, "Error")
+        return problem(
+            exc.status_code,
+            title,
+            str(exc.detail),
+            request.url.path,
+            headers=getattr(exc, "headers", None),
+        )

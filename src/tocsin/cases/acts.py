@@ -33,7 +33,9 @@ def _perpetrators(
     rows = []
     for i, p in enumerate(items):
         vocab.check("involvement", p.involvement, f"perpetrators[{i}].involvement")
-        reference(session, Organisation, p.organisation_id, actor, f"perpetrators[{i}].organisation_id")
+        reference(
+            session, Organisation, p.organisation_id, actor, f"perpetrators[{i}].organisation_id"
+        )
         reference(session, Person, p.person_id, actor, f"perpetrators[{i}].person_id")
         rows.append(
             ActPerpetrator(
@@ -53,20 +55,34 @@ def create(session: Session, actor: Actor, event_id: str, data: ActCreate) -> Ac
         span = span_columns(data.start, data.end)
     else:
         span = {
-            "start_date": event.start_date, "start_precision": event.start_precision,
-            "end_date": event.end_date, "end_precision": event.end_precision,
+            "start_date": event.start_date,
+            "start_precision": event.start_precision,
+            "end_date": event.end_date,
+            "end_precision": event.end_precision,
         }
-    place = place_columns(data.place) if data.place else {
-        "place_name": event.place_name, "country": event.country,
-        "admin_area": event.admin_area, "latitude": event.latitude,
-        "longitude": event.longitude,
-    }
+    place = (
+        place_columns(data.place)
+        if data.place
+        else {
+            "place_name": event.place_name,
+            "country": event.country,
+            "admin_area": event.admin_area,
+            "latitude": event.latitude,
+            "longitude": event.longitude,
+        }
+    )
     act = Act(
-        event_id=event.id, act_type=data.act_type, victim_person_id=data.victim_person_id,
-        victim_group=data.victim_group, victim_count=data.victim_count,
+        event_id=event.id,
+        act_type=data.act_type,
+        victim_person_id=data.victim_person_id,
+        victim_group=data.victim_group,
+        victim_count=data.victim_count,
         description=data.description,
         tlp=tlp_rank(data.tlp) if data.tlp else event.tlp,
-        created_by=actor.user_id, updated_by=actor.user_id, **span, **place,
+        created_by=actor.user_id,
+        updated_by=actor.user_id,
+        **span,
+        **place,
     )
     act.perpetrators = _perpetrators(session, actor, vocab, data.perpetrators)
     session.add(act)
@@ -98,7 +114,11 @@ def update(session: Session, actor: Actor, act_id: str, data: ActUpdate) -> Act:
         changed.append("victim_person_id")
     for key in ("victim_group", "victim_count", "description"):
         value = getattr(data, key)
-        if key in given and (value is not None or key == "victim_group") and getattr(act, key) != value:
+        if (
+            key in given
+            and (value is not None or key == "victim_group")
+            and getattr(act, key) != value
+        ):
             setattr(act, key, value)
             changed.append(key)
     if data.perpetrators is not None:
@@ -144,7 +164,9 @@ def list_acts(
     rows, total = paginate(session, filtered(actor, f), page, page_size)
     audit_listed(session, actor, "act", rows)
     return Page[ActPublic](
-        items=[views.act_public(session, actor, a) for a in rows], total=total, page=page,
+        items=[views.act_public(session, actor, a) for a in rows],
+        total=total,
+        page=page,
         page_size=page_size,
     )
 

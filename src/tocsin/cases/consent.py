@@ -106,7 +106,13 @@ def withdraw(session: Session, actor: Actor, consent_id: str, data: ConsentWithd
     consent.withdrawn_at = utcnow()
     consent.withdrawn_reason = data.reason
     consent.withdrawn_recorded_by = actor.user_id
-    audit.record(session, actor, audit.Action.CONSENT_WITHDRAWN, "consent", consent.id,
-                 {"person_id": consent.person_id})
+    audit.record(
+        session,
+        actor,
+        audit.Action.CONSENT_WITHDRAWN,
+        "consent",
+        consent.id,
+        {"person_id": consent.person_id},
+    )
     session.flush()
     return consent

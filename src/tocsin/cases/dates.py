@@ -34,7 +34,8 @@ def parse_fuzzy(value: str, field: str) -> FuzzyDate:
     m = _DATE_RE.match(value.strip()) if isinstance(value, str) else None
     if not m:
         raise ValidationFailed.on(
-            field, f"{value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY, with ~ if approximate"
+            field,
+            f"{value!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY, with ~ if approximate",
         )
     approx, y, mo, d = m.groups()
     year = int(y)
@@ -66,22 +67,9 @@ class Span:
 
 
 def parse_span(start: str, end: str | None, prefix: str = "") -> Span:
-    """Parse a start and optional end; the span runs from the first day of start to the last of end."""
+    """Parse a start and optional end: from the first day start can mean to the last of end."""
     s = parse_fuzzy(start, f"{prefix}start")
     e = parse_fuzzy(end, f"{prefix}end") if end else s
     if e.last < s.first:
         raise ValidationFailed.on(f"{prefix}end", "is before the start")
     return Span(s.first, s.precision, e.last, e.precision)
-
-
-def span_text(first: date | None, precision: str | None, last: bool = False) -> str | None:
-    """Render a stored bound back in the shape it was given."""
-    if first is None:
-        return None
-    p = Precision(precision) if precision else Precision.DAY
-    mark = "~" if p is Precision.APPROXIMATE else ""
-    if p is Precision.YEAR:
-        return f"{first.year:04d}"
-    if p is Precision.MONTH:
-        return f"{first.year:04d}-{first.month:02d}"
-    return f"{mark}{first.isoformat()}"

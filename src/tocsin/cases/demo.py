@@ -26,7 +26,6 @@ COUNTRY, COUNTRY_NAME, PREFIX = "XQ", "Republic of Qaranthia", "DEMO"
 FIRST_DAY, LAST_DAY = date(2019, 1, 1), date(2025, 12, 31)
 EVENT_STATUSES = ("reported", "under_verification", "verified", "unverified", "rejected")
 TLP_LEVELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
-SOURCE_TYPES = ("interview", "document", "open_source", "media", "official_report")
 CONSENT_RECIPIENTS = ("un_mechanism", "national_prosecutor", "icc", "partner_ngo", "publication")
 CONSENT_METHODS = ("written_signed", "oral_recorded", "oral_witnessed", "electronic")
 INTERVENTION_STATUSES = ("planned", "under_way", "done")
@@ -94,18 +93,18 @@ ORGS = tuple(tuple(line.strip().split("|")) for line in """
     div3|3rd Desert Division|unit|army|45|army||Southern command.|0
     b31|31st Desert Brigade|unit|div3|4|army||Motorised infantry.|1
     b32|32nd River Brigade|unit|div3|5|army||Holds the river crossings.|1
-    police|Qaranthian National Police|police||*|security||Civil police.|0
+    police|Qaranthian National Police|authority||*|security||Civil police.|0
     riot|Public Order Directorate|unit|police|23|security||Riot police.|1
-    gsd|General Security Directorate|intelligence||*|security|GSD|Civilian intelligence.|1
-    mi9|Military Intelligence Branch 9|intelligence|army|*|security||Runs army detention sites.|1
+    gsd|General Security Directorate|authority||*|security|GSD|Civilian intelligence.|1
+    mi9|Military Intelligence Branch 9|unit|army|*|security||Runs army detention sites.|1
     slf|Sahrin Liberation Front|armed_group||45|armed|SLF;Jabhat Tahrir Sahrin|Southern rebels.|1
     slf_s|SLF Southern Sector|unit|slf|4|armed||Desert units.|1
     slf_t|SLF Tessar Battalion|unit|slf|5|armed||River units.|1
     hdc|Highland Defence Companies|armed_group||01|armed|HDC|Armed highland villagers.|1
     fajr|Liwa al-Fajr|armed_group||25|armed|Dawn Brigade|Armed group of the valleys.|1
     bpr|Beldani People's Resistance|armed_group||1|armed|BPR|Beldani armed movement.|1
-    vg|Valley Guardians|militia||23|militia|Hurras al-Wadi|Pro-government militia.|2
-    ops|Ostrel Perimeter Services|private_security||04|psc||Guards mines and pipelines.|1
+    vg|Valley Guardians|armed_group||23|militia|Hurras al-Wadi|Pro-government militia.|2
+    ops|Ostrel Perimeter Services|company||04|psc||Guards mines and pipelines.|1
     obs|Qaranthia Human Rights Observatory|ngo||*|||Documentation network.|0
     afm|Association of Families of the Missing|ngo||*|||Families searching for relatives.|0
     mla|Mountain Legal Aid Centre|ngo||*|||Lawyers' collective.|0
@@ -186,22 +185,39 @@ CLOSERS = ("Accounts were collected from people who fled the area.",
            "Several families left the area in the following days.",
            "Details remain incomplete and are still being checked.",
            "Local monitors visited the site some days later.")
-SOURCE_TITLES = {
-    "interview": "Interview with a witness from {town}|Interview with a survivor, {province}|"
-                 "Interview with a relative of a victim, {town}|Interview with a health worker",
-    "document": "Medical report, {town}|Copy of a detention order, {province}|Death "
-                "certificates issued in {town}|Local council damage list, {town}",
-    "open_source": "Video posted online from {town}|Satellite imagery of {town}|Social media "
-                   "posts from {town}",
-    "media": "Local radio report on {town}|Newspaper article on events in {town}|Television "
-             "report from {province}",
-    "official_report": "Independent Monitoring Commission on Qaranthia: periodic report {n}"}
-SOURCE_GRADES = {  # weights of reliability A-F, credibility 1-6, and of each TLP level
-    "interview": ((4, 30, 35, 12, 3, 16), (6, 34, 32, 10, 4, 14), (0, 0, 0, 40, 60)),
-    "document": ((15, 40, 25, 8, 2, 10), (15, 40, 25, 8, 2, 10), (0, 0, 70, 20, 10)),
-    "open_source": ((2, 15, 38, 20, 5, 20), (3, 20, 35, 22, 6, 14), (50, 50, 0, 0, 0)),
-    "media": ((2, 18, 40, 22, 6, 12), (2, 20, 38, 25, 6, 9), (70, 30, 0, 0, 0)),
-    "official_report": ((35, 50, 10, 2, 1, 2), (30, 50, 15, 3, 1, 1), (1, 0, 0, 0, 0))}
+# Sources by type: weight, titles (|), URL host or "", weights of reliability A-F, of
+# credibility 1-6 and of each TLP level, and a description.
+SOURCES = {
+    "interview": (38, "Interview with a witness from {town}|Interview with a survivor, {province}"
+                  "|Interview with a relative of a victim, {town}|Interview with a health worker",
+                  "", (4, 30, 35, 12, 3, 16), (6, 34, 32, 10, 4, 14), (0, 0, 0, 40, 60),
+                  "Interview by the documentation team; notes are kept in the vault."),
+    "document": (10, "Copy of a detention order, {province}|Death certificates issued in {town}|"
+                 "Local council damage list, {town}", "", (15, 40, 25, 8, 2, 10),
+                 (15, 40, 25, 8, 2, 10), (0, 0, 70, 20, 10), "Copy from a trusted contact."),
+    "medical_record": (6, "Medical report, {town}|Hospital admission records, {province}", "",
+                       (20, 45, 20, 5, 2, 8), (20, 45, 20, 5, 2, 8), (0, 0, 40, 40, 20),
+                       "Copy shared by clinicians with the patients' agreement."),
+    "photo_video": (8, "Photographs of the site in {town}|Video filmed in {town}", "",
+                    (3, 25, 40, 12, 4, 16), (5, 30, 35, 14, 4, 12), (0, 10, 70, 20, 0),
+                    "Files received from a contact; originals kept in the vault."),
+    "satellite_imagery": (4, "Satellite imagery of {town}", "imagery.example.net",
+                          (10, 50, 25, 5, 0, 10), (10, 45, 30, 10, 0, 5), (40, 60, 0, 0, 0),
+                          "Commercial imagery compared with earlier captures."),
+    "social_media": (6, "Social media posts from {town}|Messages shared in local groups, {town}",
+                     "social.example.com", (1, 8, 30, 30, 11, 20), (1, 10, 30, 30, 14, 15),
+                     (40, 60, 0, 0, 0), "Public posts archived by the team."),
+    "open_source": (4, "Archived web pages about {town}", "archive.example.net",
+                    (2, 15, 38, 20, 5, 20), (3, 20, 35, 22, 6, 14), (50, 50, 0, 0, 0),
+                    "Public material archived by the team."),
+    "media": (14, "Local radio report on {town}|Newspaper article on events in {town}|Television"
+              " report from {province}", "news.example.org", (2, 18, 40, 22, 6, 12),
+              (2, 20, 38, 25, 6, 9), (70, 30, 0, 0, 0), "Press coverage archived by the team."),
+    "official": (8, f"Independent Monitoring Commission on {COUNTRY_NAME}: periodic report", "",
+                 (35, 50, 10, 2, 1, 2), (30, 50, 15, 3, 1, 1), (1, 0, 0, 0, 0),
+                 "Public report of an independent monitoring body."),
+}
+SOURCE_TYPES = tuple(SOURCES)
 # fmt: on
 
 
@@ -219,7 +235,7 @@ class _Demo:
         self.rng = random.Random(seed)  # noqa: S311  (demo data, not security)
         self.n_events = max(0, events)
         self.orgs: list[dict[str, Any]] = []
-        self.meta: dict[str, tuple[str, str, str, str]] = {}  # ref: provinces, tag, parent, name
+        self.meta: dict[str, tuple[str, str, str, str]] = {}  # ref: provinces, tag, parent, text
         self.commanders: dict[str, list[str]] = {}
         self.persons: list[dict[str, Any]] = []
         self.pools: dict[str, dict[int, list[str]]] = {}  # pool: province: person refs
@@ -252,6 +268,8 @@ class _Demo:
                 "share_with": [c for c in CONSENT_RECIPIENTS if c in share_with],
                 "given_on": given.isoformat(),
                 "recorded_how": rng.choices(CONSENT_METHODS, (40, 30, 20, 10))[0]}
+            if person.get("age", person.get("age_max", 99)) < 18:  # a parent or guardian signs
+                person["consent"]["recorded_how"] = "guardian_written"
         yield from self.orgs
         yield from self.persons
         yield from self.sources
@@ -267,7 +285,8 @@ class _Demo:
             org.update(country=COUNTRY, aliases=aliases.split(";") if aliases else [],
                        description=text, tlp="CLEAR" if kind == "ngo" else "GREEN")
             self.orgs.append(org)
-            self.meta[ref] = (provinces, tag, refs.get(parent, ""), name)
+            article = "" if name in ("Liwa al-Fajr", "Ostrel Perimeter Services") else "the "
+            self.meta[ref] = (provinces, tag, refs.get(parent, ""), article + name)
             for _ in range(int(bosses)):
                 boss = self._person("perpetrator", None, f"Reported commander in {name}.")
                 self.commanders.setdefault(ref, []).append(boss["ref"])
@@ -297,7 +316,7 @@ class _Demo:
             if rng.random() < 0.3:
                 birth = date(2024 - age, rng.randint(1, 12), rng.randint(1, 28))
                 person["birth_date"] = _fmt(birth, rng.choice(("day", "day", "month", "year")))
-        elif shape < 0.9:
+        elif shape < 0.9 or pool == "child":
             low = age - age % (5 if pool == "child" else 10)
             person.update(age_min=low, age_max=min(low + 4, 17) if pool == "child" else low + 9)
         person["nationality"] = COUNTRY
@@ -341,31 +360,26 @@ class _Demo:
                 published = end + timedelta(days=45)
                 if published <= LAST_DAY:
                     half = "first" if start.month == 1 else "second"
-                    title = SOURCE_TITLES["official_report"].format(n=len(self.reports) + 1)
-                    title = f"{title}, {half} half of {year}"
-                    ref = self._source("official_report", title, published, None)
+                    number = len(self.reports) + 1
+                    title = f"{SOURCES['official'][1]} {number}, {half} half of {year}"
+                    ref = self._source("official", title, published, None)
                     self.reports.append((start, end, ref))
 
     def _source(self, kind: str, title: str, day: date, person: str | None) -> str:
         rng = self.rng
         ref = f"{PREFIX}-S-{len(self.sources) + 1:04d}"
-        reliability, credibility, tlp = SOURCE_GRADES[kind]
+        _, _, host, reliability, credibility, tlp, text = SOURCES[kind]
         source: dict[str, Any] = {
             "type": "source", "ref": ref, "title": title, "source_type": kind,
             "reliability": rng.choices("ABCDEF", reliability)[0],
             "credibility": rng.choices(range(1, 7), credibility)[0],
             "obtained_on": day.isoformat()}
-        if kind in ("media", "open_source"):
-            host = "news.example.org" if kind == "media" else "archive.example.net"
+        if host:
             source["url"] = f"https://{host}/item/{rng.randrange(10**6):06d}"
         if person:
             source["person"] = person
             self.first_seen.setdefault(person, day)
-        source["description"] = {
-            "interview": "Interview by the documentation team; notes are kept in the vault.",
-            "document": "Copy received from a trusted contact.",
-            "official_report": "Public report of an independent monitoring body.",
-        }.get(kind, "Public material archived by the team.")
+        source["description"] = text
         source["tlp"] = rng.choices(TLP_LEVELS, tlp)[0]
         self.sources.append(source)
         return ref
@@ -472,8 +486,8 @@ class _Demo:
         rng = self.rng
         refs: list[str] = []
         for _ in range(rng.choices((0, 1, 2, 3), (15, 40, 30, 15))[0]):
-            kind = rng.choices(SOURCE_TYPES, (40, 15, 15, 20, 10))[0]
-            if kind == "official_report":
+            kind = rng.choices(SOURCE_TYPES, [float(spec[0]) for spec in SOURCES.values()])[0]
+            if kind == "official":
                 ref = next((r for start, end, r in self.reports if start <= day <= end), None)
             else:
                 person = None
@@ -481,7 +495,7 @@ class _Demo:
                     person = self._pick(rng.choice(("witness", "witness", "source")), province)
                     if person is None:
                         continue
-                title = rng.choice(SOURCE_TITLES[kind].split("|"))
+                title = rng.choice(SOURCES[kind][1].split("|"))
                 ref = self._source(kind, title.format(town=town, province=pname),
                                    self.later(day, 1, 120), person)
             if ref and ref not in refs:

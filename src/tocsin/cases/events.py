@@ -61,7 +61,9 @@ def _check_status(value: str, field: str = "status") -> Status:
         return Status(value)
     except ValueError:
         choices = ", ".join(s.value for s in Status)
-        raise ValidationFailed.on(field, f"unknown status {value!r}; use one of {choices}") from None
+        raise ValidationFailed.on(
+            field, f"unknown status {value!r}; use one of {choices}"
+        ) from None
 
 
 def create(session: Session, actor: Actor, data: EventCreate) -> Event:
@@ -83,8 +85,11 @@ def create(session: Session, actor: Actor, data: EventCreate) -> Event:
     session.flush()
     session.add(
         EventStatusChange(
-            event_id=event.id, from_status=None, to_status=status.value,
-            reason="recorded", changed_by=actor.user_id,
+            event_id=event.id,
+            from_status=None,
+            to_status=status.value,
+            reason="recorded",
+            changed_by=actor.user_id,
         )
     )
     written(session, actor, audit.Action.CREATE, "event", event.id)
@@ -130,12 +135,19 @@ def change_status(session: Session, actor: Actor, event_id: str, data: StatusCha
         )
     session.add(
         EventStatusChange(
-            event_id=event.id, from_status=event.status, to_status=target.value,
-            reason=data.reason, changed_by=actor.user_id,
+            event_id=event.id,
+            from_status=event.status,
+            to_status=target.value,
+            reason=data.reason,
+            changed_by=actor.user_id,
         )
     )
     audit.record(
-        session, actor, audit.Action.STATUS, "event", event.id,
+        session,
+        actor,
+        audit.Action.STATUS,
+        "event",
+        event.id,
         {"from": event.status, "to": target.value},
     )
     event.status = target.value
@@ -223,9 +235,7 @@ def filtered(session: Session, actor: Actor, f: EventFilters) -> Select[Any]:
             )
         )
     if act_conds:
-        q = q.where(
-            exists().where(Act.event_id == Event.id, visible(Act, actor), *act_conds)
-        )
+        q = q.where(exists().where(Act.event_id == Event.id, visible(Act, actor), *act_conds))
     if f.q:
         pat = _like(f.q)
         q = q.where(
@@ -253,7 +263,9 @@ def list_events(
     )
 
 
-def act_stats(session: Session, actor: Actor, event_ids: list[str]) -> dict[str, tuple[list[str], int]]:
+def act_stats(
+    session: Session, actor: Actor, event_ids: list[str]
+) -> dict[str, tuple[list[str], int]]:
     if not event_ids:
         return {}
     out: dict[str, tuple[list[str], int]] = {}

@@ -39,10 +39,17 @@ def create(session: Session, actor: Actor, data: InterventionCreate) -> Interven
     reference(session, Event, data.event_id, actor, "event_id")
     reference(session, Person, data.person_id, actor, "person_id")
     item = Intervention(
-        event_id=data.event_id, person_id=data.person_id,
-        intervention_type=data.intervention_type, status=data.status, on_date=data.on_date,
-        actor=data.actor, description=data.description, outcome=data.outcome,
-        tlp=tlp_rank(data.tlp), created_by=actor.user_id, updated_by=actor.user_id,
+        event_id=data.event_id,
+        person_id=data.person_id,
+        intervention_type=data.intervention_type,
+        status=data.status,
+        on_date=data.on_date,
+        actor=data.actor,
+        description=data.description,
+        outcome=data.outcome,
+        tlp=tlp_rank(data.tlp),
+        created_by=actor.user_id,
+        updated_by=actor.user_id,
     )
     session.add(item)
     session.flush()
@@ -50,9 +57,7 @@ def create(session: Session, actor: Actor, data: InterventionCreate) -> Interven
     return item
 
 
-def update(
-    session: Session, actor: Actor, item_id: str, data: InterventionUpdate
-) -> Intervention:
+def update(session: Session, actor: Actor, item_id: str, data: InterventionUpdate) -> Intervention:
     actor.require(Permission.WRITE)
     item = fetch(session, Intervention, item_id, actor, "intervention")
     vocab = Vocabularies.load(session)
@@ -104,7 +109,9 @@ def list_interventions(
     rows, total = paginate(session, filtered(actor, f), page, page_size)
     audit_listed(session, actor, "intervention", rows)
     return Page[InterventionPublic](
-        items=[views.intervention_public(i) for i in rows], total=total, page=page,
+        items=[views.intervention_public(i) for i in rows],
+        total=total,
+        page=page,
         page_size=page_size,
     )
 

@@ -40,11 +40,11 @@ class Record:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @declared_attr
-    def created_by(cls) -> Mapped[str | None]:  # noqa: N805
+    def created_by(cls) -> Mapped[str | None]:
         return mapped_column(String(36), nullable=True, index=True)
 
     @declared_attr
-    def updated_by(cls) -> Mapped[str | None]:  # noqa: N805
+    def updated_by(cls) -> Mapped[str | None]:
         return mapped_column(String(36), nullable=True)
 
 
@@ -126,9 +126,7 @@ class PersonName(Base):
     __tablename__ = "person_names"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    person_id: Mapped[str] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     value: Mapped[str] = mapped_column(EncryptedText("person_names.value"))
     script: Mapped[str] = mapped_column(String(8), default="Latn")
     kind: Mapped[str] = mapped_column(String(24), default="full")

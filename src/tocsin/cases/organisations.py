@@ -27,7 +27,9 @@ from tocsin.core.errors import ValidationFailed
 from tocsin.core.roles import Permission
 
 
-def _check_parent(session: Session, actor: Actor, org_id: str | None, parent_id: str | None) -> None:
+def _check_parent(
+    session: Session, actor: Actor, org_id: str | None, parent_id: str | None
+) -> None:
     """A unit cannot sit under itself, directly or through its own sub-units."""
     seen = {org_id} if org_id else set()
     current = reference(session, Organisation, parent_id, actor, "parent_id")
@@ -43,9 +45,15 @@ def create(session: Session, actor: Actor, data: OrganisationCreate) -> Organisa
     Vocabularies.load(session).check("organisation_kind", data.kind, "kind")
     _check_parent(session, actor, None, data.parent_id)
     org = Organisation(
-        name=data.name, kind=data.kind, parent_id=data.parent_id, country=data.country,
-        aliases=list(data.aliases), description=data.description, tlp=tlp_rank(data.tlp),
-        created_by=actor.user_id, updated_by=actor.user_id,
+        name=data.name,
+        kind=data.kind,
+        parent_id=data.parent_id,
+        country=data.country,
+        aliases=list(data.aliases),
+        description=data.description,
+        tlp=tlp_rank(data.tlp),
+        created_by=actor.user_id,
+        updated_by=actor.user_id,
     )
     session.add(org)
     session.flush()
@@ -64,10 +72,10 @@ def update(session: Session, actor: Actor, org_id: str, data: OrganisationUpdate
     changed = []
     for key in ("name", "kind", "parent_id", "country", "aliases", "description"):
         value = getattr(data, key)
-        if key in given and (value is not None or key in ("parent_id", "country")):
-            if getattr(org, key) != value:
-                setattr(org, key, value)
-                changed.append(key)
+        settable = value is not None or key in ("parent_id", "country")
+        if key in given and settable and getattr(org, key) != value:
+            setattr(org, key, value)
+            changed.append(key)
     if data.tlp is not None and tlp_rank(data.tlp) != org.tlp:
         org.tlp = tlp_rank(data.tlp)
         changed.append("tlp")
@@ -90,8 +98,12 @@ def filtered(actor: Actor, f: OrganisationFilters) -> Select[Any]:
     q = visible_query(Organisation, actor)
     if f.q:
         pat = f"%{f.q.lower()}%"
-        q = q.where(or_(func.lower(Organisation.name).like(pat),
-                        func.lower(Organisation.description).like(pat)))
+        q = q.where(
+            or_(
+                func.lower(Organisation.name).like(pat),
+                func.lower(Organisation.description).like(pat),
+            )
+        )
     if f.kind:
         q = q.where(Organisation.kind == f.kind)
     if f.parent_id:
@@ -107,7 +119,9 @@ def list_organisations(
     rows, total = paginate(session, filtered(actor, f), page, page_size)
     audit_listed(session, actor, "organisation", rows)
     return Page[OrganisationPublic](
-        items=[views.organisation_public(o) for o in rows], total=total, page=page,
+        items=[views.organisation_public(o) for o in rows],
+        total=total,
+        page=page,
         page_size=page_size,
     )
 

@@ -32,7 +32,11 @@ def search_tokens(value: str) -> str:
 def name_rows(names: list[NameIn]) -> list[PersonName]:
     return [
         PersonName(
-            value=n.value, script=n.script, kind=n.kind, language=n.language, position=i,
+            value=n.value,
+            script=n.script,
+            kind=n.kind,
+            language=n.language,
+            position=i,
             search_tokens=search_tokens(n.value),
         )
         for i, n in enumerate(names)
@@ -61,11 +65,19 @@ def create(session: Session, actor: Actor, data: PersonCreate) -> Person:
     actor.require(Permission.WRITE)
     check_vocab(Vocabularies.load(session), data)
     person = Person(
-        sex=data.sex, age=data.age, age_min=data.age_min, age_max=data.age_max,
-        birth_date=birth_date(data.birth_date), nationality=data.nationality,
-        identities=dict(data.identities) or None, contact=dict(data.contact) or None,
-        roles=sorted(set(data.roles)), notes=data.notes, tlp=tlp_rank(data.tlp),
-        created_by=actor.user_id, updated_by=actor.user_id,
+        sex=data.sex,
+        age=data.age,
+        age_min=data.age_min,
+        age_max=data.age_max,
+        birth_date=birth_date(data.birth_date),
+        nationality=data.nationality,
+        identities=dict(data.identities) or None,
+        contact=dict(data.contact) or None,
+        roles=sorted(set(data.roles)),
+        notes=data.notes,
+        tlp=tlp_rank(data.tlp),
+        created_by=actor.user_id,
+        updated_by=actor.user_id,
     )
     person.names = name_rows(data.names)
     session.add(person)
@@ -103,7 +115,11 @@ def update(session: Session, actor: Actor, person_id: str, data: PersonUpdate) -
     if data.names is not None:
         person.names = name_rows(data.names)
         changed.append("names")
-    if person.age_min is not None and person.age_max is not None and person.age_min > person.age_max:
+    if (
+        person.age_min is not None
+        and person.age_max is not None
+        and person.age_min > person.age_max
+    ):
         raise ValidationFailed.on("age_min", "is greater than age_max")
     if changed:
         person.updated_by = actor.user_id
@@ -130,9 +146,7 @@ def filtered(actor: Actor, f: PersonFilters) -> Select[Any]:
             blind = ring.blind_token(token)
             q = q.where(
                 Person.id.in_(
-                    select(PersonName.person_id).where(
-                        PersonName.search_tokens.like(f"%{blind}%")
-                    )
+                    select(PersonName.person_id).where(PersonName.search_tokens.like(f"%{blind}%"))
                 )
             )
     if f.role:
@@ -162,7 +176,9 @@ def list_persons(
     audit_listed(session, actor, "person", rows)
     return Page[PersonPublic](
         items=[views.person_public(session, actor, p) for p in rows],
-        total=total, page=page, page_size=page_size,
+        total=total,
+        page=page,
+        page_size=page_size,
     )
 
 

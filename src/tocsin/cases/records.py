@@ -27,7 +27,9 @@ def fetch(session: Session, model: type[M], record_id: str, actor: Actor, kind: 
     return record
 
 
-def reference(session: Session, model: type[M], record_id: str | None, actor: Actor, field: str) -> M | None:
+def reference(
+    session: Session, model: type[M], record_id: str | None, actor: Actor, field: str
+) -> M | None:
     """Resolve an id given in input; an id the actor cannot see is reported as unknown."""
     if record_id is None:
         return None
@@ -69,6 +71,8 @@ def audit_listed(session: Session, actor: Actor, kind: str, rows: list[Any]) -> 
     audit.record_reads(session, actor, kind, protected)
 
 
-def written(session: Session, actor: Actor, action: str, kind: str, record_id: str, fields: Any = None) -> None:
+def written(
+    session: Session, actor: Actor, action: str, kind: str, record_id: str, fields: Any = None
+) -> None:
     detail = {"fields": sorted(fields)} if fields else {}
     audit.record(session, actor, action, kind, record_id, detail)

@@ -48,10 +48,17 @@ def create(session: Session, actor: Actor, data: SourceCreate) -> Source:
     Vocabularies.load(session).check("source_type", data.source_type, "source_type")
     reference(session, Person, data.person_id, actor, "person_id")
     source = Source(
-        title=data.title, source_type=data.source_type, reliability=data.reliability.upper(),
-        credibility=data.credibility, description=data.description, url=data.url,
-        obtained_on=data.obtained_on, person_id=data.person_id, tlp=tlp_rank(data.tlp),
-        created_by=actor.user_id, updated_by=actor.user_id,
+        title=data.title,
+        source_type=data.source_type,
+        reliability=data.reliability.upper(),
+        credibility=data.credibility,
+        description=data.description,
+        url=data.url,
+        obtained_on=data.obtained_on,
+        person_id=data.person_id,
+        tlp=tlp_rank(data.tlp),
+        created_by=actor.user_id,
+        updated_by=actor.user_id,
     )
     session.add(source)
     session.flush()
@@ -68,8 +75,15 @@ def update(session: Session, actor: Actor, source_id: str, data: SourceUpdate) -
     if "person_id" in given:
         reference(session, Person, data.person_id, actor, "person_id")
     changed = []
-    for key in ("title", "source_type", "credibility", "description", "url", "obtained_on",
-                "person_id"):
+    for key in (
+        "title",
+        "source_type",
+        "credibility",
+        "description",
+        "url",
+        "obtained_on",
+        "person_id",
+    ):
         value = getattr(data, key)
         nullable = key in ("url", "obtained_on", "person_id")
         if key in given and (value is not None or nullable) and getattr(source, key) != value:
@@ -102,8 +116,11 @@ def link(session: Session, actor: Actor, source_id: str, data: SourceLinkIn) -> 
     if exists:
         raise Conflict("this source is already linked to that record")
     row = SourceLink(
-        source_id=source_id, target_type=data.target_type, target_id=data.target_id,
-        note=data.note, created_by=actor.user_id,
+        source_id=source_id,
+        target_type=data.target_type,
+        target_id=data.target_id,
+        note=data.note,
+        created_by=actor.user_id,
     )
     session.add(row)
     session.flush()
@@ -148,7 +165,9 @@ def list_sources(
     rows, total = paginate(session, filtered(actor, f), page, page_size)
     audit_listed(session, actor, "source", rows)
     return Page[SourcePublic](
-        items=[views.source_public(session, s) for s in rows], total=total, page=page,
+        items=[views.source_public(session, s) for s in rows],
+        total=total,
+        page=page,
         page_size=page_size,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date
 
 from sqlalchemy import select
@@ -41,20 +42,29 @@ from tocsin.core.tlp import TLP
 REDACTED = "[withheld]"
 
 
-def date_text(value: date | None, precision: str | None) -> str | None:
-    """A stored bound in the shape it was given: 2019, 2019-03, 2019-03-14 or ~2019-03-14."""
+def date_text(value: date | None, precision: str | None, is_end: bool = False) -> str | None:
+    """A stored bound in the shape it was given: 2019, 2019-03, 2019-03-14, or ~ before any."""
     if value is None:
         return None
     p = Precision(precision) if precision else Precision.DAY
+    if p is Precision.APPROXIMATE:
+        # The span's edges tell how coarse the approximate date was.
+        edge = (12, 31) if is_end else (1, 1)
+        month_edge = monthrange(value.year, value.month)[1] if is_end else 1
+        if (value.month, value.day) == edge:
+            return f"~{value.year:04d}"
+        if value.day == month_edge:
+            return f"~{value.year:04d}-{value.month:02d}"
+        return f"~{value.isoformat()}"
     if p is Precision.YEAR:
         return f"{value.year:04d}"
     if p is Precision.MONTH:
         return f"{value.year:04d}-{value.month:02d}"
-    return ("~" if p is Precision.APPROXIMATE else "") + value.isoformat()
+    return value.isoformat()
 
 
 def end_text(value: date | None, precision: str | None) -> str | None:
-    return date_text(value, precision)
+    return date_text(value, precision, is_end=True)
 
 
 def place(record: Event | Act) -> PlacePublic:
@@ -131,7 +141,9 @@ def event_public(session: Session, actor: Actor, event: Event) -> EventPublic:
         .order_by(EventStatusChange.changed_at)
     )
     interventions = session.scalars(
-        select(Intervention.id).where(Intervention.event_id == event.id, visible(Intervention, actor))
+        select(Intervention.id).where(
+            Intervention.event_id == event.id, visible(Intervention, actor)
+        )
     )
     return EventPublic(
         **summary.model_dump(),
@@ -139,8 +151,11 @@ def event_public(session: Session, actor: Actor, event: Event) -> EventPublic:
         acts=[act_public(session, actor, a) for a in acts],
         status_history=[
             StatusChangePublic(
-                from_status=h.from_status, to_status=h.to_status, reason=h.reason,
-                changed_by=h.changed_by, changed_at=h.changed_at,
+                from_status=h.from_status,
+                to_status=h.to_status,
+                reason=h.reason,
+                changed_by=h.changed_by,
+                changed_at=h.changed_at,
             )
             for h in history
         ],
@@ -154,8 +169,12 @@ def person_public(session: Session, actor: Actor, person: Person) -> PersonPubli
     # Once a person withdraws consent to be on file, nobody reads their identity in clear again.
     redacted = state is not None and not state.use_in_case_file
     names = [
-        NamePublic(value=REDACTED if redacted else n.value, script=n.script, kind=n.kind,
-                   language=n.language)
+        NamePublic(
+            value=REDACTED if redacted else n.value,
+            script=n.script,
+            kind=n.kind,
+            language=n.language,
+        )
         for n in person.names
     ]
     return PersonPublic(
@@ -181,44 +200,77 @@ def person_public(session: Session, actor: Actor, person: Person) -> PersonPubli
 
 def organisation_public(org: Organisation) -> OrganisationPublic:
     return OrganisationPublic(
-        id=org.id, name=org.name, kind=org.kind, parent_id=org.parent_id, country=org.country,
-        aliases=list(org.aliases or []), description=org.description, tlp=TLP(org.tlp).label,
-        created_at=org.created_at, updated_at=org.updated_at,
+        id=org.id,
+        name=org.name,
+        kind=org.kind,
+        parent_id=org.parent_id,
+        country=org.country,
+        aliases=list(org.aliases or []),
+        description=org.description,
+        tlp=TLP(org.tlp).label,
+        created_at=org.created_at,
+        updated_at=org.updated_at,
     )
 
 
 def source_public(session: Session, source: Source) -> SourcePublic:
     links = session.scalars(select(SourceLink).where(SourceLink.source_id == source.id))
     return SourcePublic(
-        id=source.id, title=source.title, source_type=source.source_type,
-        reliability=source.reliability, credibility=source.credibility,
-        grade=f"{source.reliability}{source.credibility}", description=source.description,
-        url=source.url, obtained_on=source.obtained_on, person_id=source.person_id,
+        id=source.id,
+        title=source.title,
+        source_type=source.source_type,
+        reliability=source.reliability,
+        credibility=source.credibility,
+        grade=f"{source.reliability}{source.credibility}",
+        description=source.description,
+        url=source.url,
+        obtained_on=source.obtained_on,
+        person_id=source.person_id,
         tlp=TLP(source.tlp).label,
         links=[
-            SourceLinkPublic(source_id=lk.source_id, target_type=lk.target_type,
-                             target_id=lk.target_id, note=lk.note)
+            SourceLinkPublic(
+                source_id=lk.source_id,
+                target_type=lk.target_type,
+                target_id=lk.target_id,
+                note=lk.note,
+            )
             for lk in links
         ],
-        created_at=source.created_at, updated_at=source.updated_at,
+        created_at=source.created_at,
+        updated_at=source.updated_at,
     )
 
 
 def consent_public(consent: Consent) -> ConsentPublic:
     return ConsentPublic(
-        id=consent.id, person_id=consent.person_id, use_in_case_file=consent.use_in_case_file,
-        share_with=list(consent.share_with or []), given_on=consent.given_on,
-        recorded_how=consent.recorded_how, recorded_by=consent.recorded_by, notes=consent.notes,
-        withdrawn_at=consent.withdrawn_at, withdrawn_reason=consent.withdrawn_reason,
-        active=consent.withdrawn_at is None, tlp=TLP(consent.tlp).label,
+        id=consent.id,
+        person_id=consent.person_id,
+        use_in_case_file=consent.use_in_case_file,
+        share_with=list(consent.share_with or []),
+        given_on=consent.given_on,
+        recorded_how=consent.recorded_how,
+        recorded_by=consent.recorded_by,
+        notes=consent.notes,
+        withdrawn_at=consent.withdrawn_at,
+        withdrawn_reason=consent.withdrawn_reason,
+        active=consent.withdrawn_at is None,
+        tlp=TLP(consent.tlp).label,
         created_at=consent.created_at,
     )
 
 
 def intervention_public(item: Intervention) -> InterventionPublic:
     return InterventionPublic(
-        id=item.id, event_id=item.event_id, person_id=item.person_id,
-        intervention_type=item.intervention_type, status=item.status, on_date=item.on_date,
-        actor=item.actor, description=item.description, outcome=item.outcome,
-        tlp=TLP(item.tlp).label, created_at=item.created_at, updated_at=item.updated_at,
+        id=item.id,
+        event_id=item.event_id,
+        person_id=item.person_id,
+        intervention_type=item.intervention_type,
+        status=item.status,
+        on_date=item.on_date,
+        actor=item.actor,
+        description=item.description,
+        outcome=item.outcome,
+        tlp=TLP(item.tlp).label,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
     )

@@ -1,4 +1,4 @@
-"""Controlled vocabularies as data: seeded from vocabularies.toml, extended and translated by admins."""
+"""Controlled vocabularies as data: seeded from vocabularies.toml, extended and translated later."""
 
 from __future__ import annotations
 
@@ -87,7 +87,9 @@ def list_terms(session: Session, vocabulary: str | None = None) -> list[Vocabula
 
 
 def vocabulary_names(session: Session) -> list[str]:
-    return list(session.scalars(select(VocabularyTerm.vocabulary).distinct().order_by("vocabulary")))
+    return list(
+        session.scalars(select(VocabularyTerm.vocabulary).distinct().order_by("vocabulary"))
+    )
 
 
 def get_term(session: Session, vocabulary: str, code: str) -> VocabularyTerm:
@@ -105,7 +107,9 @@ def _check_labels(labels: dict[str, str], field: str = "labels") -> dict[str, st
     clean: dict[str, str] = {}
     for lang, label in labels.items():
         if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", lang):
-            raise ValidationFailed.on(f"{field}.{lang}", "is not a language code such as en, fr, ar")
+            raise ValidationFailed.on(
+                f"{field}.{lang}", "is not a language code such as en, fr, ar"
+            )
         label = label.strip()
         if not label or len(label) > 200:
             raise ValidationFailed.on(f"{field}.{lang}", "must be 1-200 characters")

@@ -30,7 +30,9 @@ class Actor:
 
     def require(self, permission: Permission) -> None:
         if not self.can(permission):
-            raise Forbidden(f"the {self.role.value} role may not {permission.value.replace('_', ' ')}")
+            raise Forbidden(
+                f"the {self.role.value} role may not {permission.value.replace('_', ' ')}"
+            )
 
     def may_see(self, tlp: int, created_by: str | None) -> bool:
         return tlp <= self.clearance or (created_by is not None and created_by == self.user_id)

@@ -17,8 +17,17 @@ from tocsin.core.access import Actor
 from tocsin.core.models import AuditEntry
 from tocsin.core.roles import Permission
 
-CSV_COLUMNS = ["id", "at", "user_email", "user_id", "action", "entity_type", "entity_id", "ip",
-               "detail"]
+CSV_COLUMNS = [
+    "id",
+    "at",
+    "user_email",
+    "user_id",
+    "action",
+    "entity_type",
+    "entity_id",
+    "ip",
+    "detail",
+]
 
 
 @dataclass
@@ -66,9 +75,17 @@ def csv_rows(session: Session, actor: Actor, f: AuditFilters) -> Iterator[str]:
     for entry in session.scalars(query(actor, f).execution_options(yield_per=1000)):
         buf.seek(0)
         buf.truncate()
-        writer.writerow([
-            entry.id, entry.at.isoformat(), entry.user_email, entry.user_id or "", entry.action,
-            entry.entity_type, entry.entity_id, entry.ip,
-            json.dumps(entry.detail, ensure_ascii=False, sort_keys=True),
-        ])
+        writer.writerow(
+            [
+                entry.id,
+                entry.at.isoformat(),
+                entry.user_email,
+                entry.user_id or "",
+                entry.action,
+                entry.entity_type,
+                entry.entity_id,
+                entry.ip,
+                json.dumps(entry.detail, ensure_ascii=False, sort_keys=True),
+            ]
+        )
         yield buf.getvalue()

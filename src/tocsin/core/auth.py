@@ -76,7 +76,10 @@ def create_user(
     if session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(f"a user with email {email} already exists")
     user = User(
-        email=email, display_name=display_name, role=role.value, password_hash=hash_password(password)
+        email=email,
+        display_name=display_name,
+        role=role.value,
+        password_hash=hash_password(password),
     )
     session.add(user)
     session.flush()
@@ -109,9 +112,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     # Changing a password ends every other way in.
-    session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id).values(revoked_at=utcnow())
-    )
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id).values(revoked_at=utcnow()))
     session.query(WebSession).filter(WebSession.user_id == user.id).delete()
     audit.record(session, actor_for(user), audit.Action.USER, "user", user.id, {"op": "password"})
 
@@ -132,7 +133,9 @@ def _check_rate(session: Session, settings: Settings, email: str, ip: str) -> No
             .where(LoginAttempt.at >= since, LoginAttempt.success.is_(False))
             .where(LoginAttempt.email == email)
         )
-        if (by_email or 0) >= settings.login_max_failures or failures >= 4 * settings.login_max_failures:
+        if (
+            by_email or 0
+        ) >= settings.login_max_failures or failures >= 4 * settings.login_max_failures:
             raise TooManyAttempts(
                 "too many failed sign-in attempts; try again later", settings.login_window_s
             )
@@ -153,7 +156,9 @@ def authenticate(
         ok = False
     session.add(LoginAttempt(email=email, ip=ip, success=ok))
     if not ok or user is None:
-        audit.record(session, None, audit.Action.LOGIN_FAILED, "user", "", {"email": email, "ip": ip})
+        audit.record(
+            session, None, audit.Action.LOGIN_FAILED, "user", "", {"email": email, "ip": ip}
+        )
         session.commit()
         raise Unauthorized("email or password is not correct")
     if _hasher.check_needs_rehash(user.password_hash):

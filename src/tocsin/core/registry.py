@@ -8,7 +8,7 @@ from tocsin.core.db import Base
 
 
 def load_models() -> MetaData:
-    import tocsin.cases.models  # noqa: F401
+    import tocsin.cases.models
     import tocsin.core.models  # noqa: F401
 
     return Base.metadata

@@ -44,9 +44,7 @@ ROLE_RULES: dict[Role, RoleRule] = {
     ),
     Role.ANALYST: RoleRule(
         TLP.AMBER_STRICT,
-        frozenset(
-            {Permission.READ, Permission.WRITE, Permission.CHANGE_STATUS, Permission.EXPORT}
-        ),
+        frozenset({Permission.READ, Permission.WRITE, Permission.CHANGE_STATUS, Permission.EXPORT}),
     ),
     Role.DOCUMENTER: RoleRule(
         TLP.AMBER_STRICT,

@@ -52,7 +52,9 @@ def init_store(
                 select(func.count()).select_from(User).where(User.role == Role.ADMIN.value)
             )
             if not has_admin:
-                admin = create_user(session, admin_email, admin_password, Role.ADMIN, "Administrator").email
+                admin = create_user(
+                    session, admin_email, admin_password, Role.ADMIN, "Administrator"
+                ).email
     return db, InitReport(created, admin, added)
 
 

@@ -45,8 +45,14 @@ def install(app: FastAPI) -> None:
         response = templates.TemplateResponse(
             request, "login.html", {"csrf": token, "error": error}
         )
-        response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
-                            secure=_settings(request).cookie_secure, max_age=3600)
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=_settings(request).cookie_secure,
+            max_age=3600,
+        )
         return response
 
     @app.post("/login", include_in_schema=False)
@@ -68,8 +74,14 @@ def install(app: FastAPI) -> None:
             return RedirectResponse("/login?error=wrong", status_code=303)
         opened = auth.open_session(session, settings, user, client_ip(request))
         response = RedirectResponse("/", status_code=303)
-        response.set_cookie(SESSION_COOKIE, opened.cookie, httponly=True, samesite="lax",
-                            secure=settings.cookie_secure, max_age=settings.session_max_age_s)
+        response.set_cookie(
+            SESSION_COOKIE,
+            opened.cookie,
+            httponly=True,
+            samesite="lax",
+            secure=settings.cookie_secure,
+            max_age=settings.session_max_age_s,
+        )
         response.delete_cookie(LOGIN_CSRF_COOKIE)
         return response
 
@@ -82,8 +94,13 @@ def install(app: FastAPI) -> None:
     ) -> Response:
         if who is not None and auth.csrf_matches(who[1], csrf):
             auth.close_session(session, request.cookies.get(SESSION_COOKIE, ""))
-            audit.record(session, auth.actor_for(who[0], client_ip(request)), audit.Action.LOGOUT,
-                         "user", who[0].id)
+            audit.record(
+                session,
+                auth.actor_for(who[0], client_ip(request)),
+                audit.Action.LOGOUT,
+                "user",
+                who[0].id,
+            )
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response
@@ -100,11 +117,19 @@ def install(app: FastAPI) -> None:
         actor = auth.actor_for(user, client_ip(request))
         counts = dict(
             session.execute(
-                select(Event.status, func.count()).where(visible(Event, actor)).group_by(Event.status)
+                select(Event.status, func.count())
+                .where(visible(Event, actor))
+                .group_by(Event.status)
             ).all()
         )
         return templates.TemplateResponse(
-            request, "home.html",
-            {"user": user, "csrf": csrf, "counts": counts, "total": sum(counts.values()),
-             "clearance": actor.clearance.label},
+            request,
+            "home.html",
+            {
+                "user": user,
+                "csrf": csrf,
+                "counts": counts,
+                "total": sum(counts.values()),
+                "clearance": actor.clearance.label,
+            },
         )

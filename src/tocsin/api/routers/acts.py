@@ -25,8 +25,13 @@ def list_acts(
     victim_person_id: Annotated[str | None, Query(max_length=36)] = None,
     perpetrator_org: Annotated[str | None, Query(max_length=36)] = None,
 ) -> Page[ActPublic]:
-    f = ActFilters(event_id=event_id, act_type=act_type, victim_group=victim_group,
-                   victim_person_id=victim_person_id, perpetrator_org=perpetrator_org)
+    f = ActFilters(
+        event_id=event_id,
+        act_type=act_type,
+        victim_group=victim_group,
+        victim_person_id=victim_person_id,
+        perpetrator_org=perpetrator_org,
+    )
     return acts.list_acts(session, actor, f, paging.page, paging.page_size)
 
 

@@ -56,7 +56,9 @@ def browse(
     rows, total = audit_log.page(session, actor, f, paging.page, paging.page_size)
     return Page[AuditPublic](
         items=[AuditPublic.model_validate(r, from_attributes=True) for r in rows],
-        total=total, page=paging.page, page_size=paging.page_size,
+        total=total,
+        page=paging.page,
+        page_size=paging.page_size,
     )
 
 
@@ -74,6 +76,7 @@ def export_csv(
     f = _filters(user, action, entity_type, entity_id, since, until)
     rows = list(audit_log.csv_rows(session, actor, f))  # materialise inside the session
     return StreamingResponse(
-        iter(rows), media_type="text/csv",
+        iter(rows),
+        media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="tocsin-audit.csv"'},
     )

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 class TokenPublic(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_at: datetime
 
 
@@ -49,7 +49,9 @@ def token(
 
 
 @router.post("/revoke", status_code=204)
-def revoke(session: SessionDep, actor: CurrentActor, tok: Annotated[str | None, Depends(oauth2)]) -> None:
+def revoke(
+    session: SessionDep, actor: CurrentActor, tok: Annotated[str | None, Depends(oauth2)]
+) -> None:
     if tok:
         auth.revoke_token(session, tok)
 
@@ -59,8 +61,12 @@ def me(session: SessionDep, actor: CurrentActor) -> MePublic:
     user = session.get(User, actor.user_id)
     assert user is not None
     return MePublic(
-        id=user.id, email=user.email, display_name=user.display_name, role=user.role,
-        clearance=actor.clearance.label, language=user.language,
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        clearance=actor.clearance.label,
+        language=user.language,
     )
 
 

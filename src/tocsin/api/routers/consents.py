@@ -48,5 +48,3 @@ def withdraw_consent(
     consent_id: str, data: ConsentWithdrawIn, session: SessionDep, actor: CurrentActor
 ) -> ConsentPublic:
     return views.consent_public(consent.withdraw(session, actor, consent_id, data))
-
-

@@ -44,9 +44,18 @@ def list_events(
     sort: Annotated[str, Query(max_length=12)] = "-start",
 ) -> Page[EventSummary]:
     filters = EventFilters(
-        date_from=date_from, date_to=date_to, country=country, admin_area=admin_area, place=place,
-        act_type=act_type, status=status, perpetrator_org=perpetrator_org,
-        victim_group=victim_group, q=q, tlp=tlp, sort=sort,
+        date_from=date_from,
+        date_to=date_to,
+        country=country,
+        admin_area=admin_area,
+        place=place,
+        act_type=act_type,
+        status=status,
+        perpetrator_org=perpetrator_org,
+        victim_group=victim_group,
+        q=q,
+        tlp=tlp,
+        sort=sort,
     )
     return events.list_events(session, actor, filters, paging.page, paging.page_size)
 
@@ -89,4 +98,6 @@ def event_acts(
     event_id: str, session: SessionDep, actor: CurrentActor, paging: PagingDep
 ) -> Page[ActPublic]:
     events.get(session, actor, event_id)  # 404 if the event itself is out of reach
-    return acts.list_acts(session, actor, ActFilters(event_id=event_id), paging.page, paging.page_size)
+    return acts.list_acts(
+        session, actor, ActFilters(event_id=event_id), paging.page, paging.page_size
+    )

@@ -24,8 +24,9 @@ def list_interventions(
     intervention_type: Annotated[str | None, Query(max_length=40)] = None,
     status: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Page[InterventionPublic]:
-    f = InterventionFilters(event_id=event_id, person_id=person_id,
-                            intervention_type=intervention_type, status=status)
+    f = InterventionFilters(
+        event_id=event_id, person_id=person_id, intervention_type=intervention_type, status=status
+    )
     return interventions.list_interventions(session, actor, f, paging.page, paging.page_size)
 
 

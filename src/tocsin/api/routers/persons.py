@@ -26,7 +26,9 @@ def list_persons(
     event_id: Annotated[str | None, Query(max_length=36)] = None,
     tlp: Annotated[str | None, Query(max_length=12)] = None,
 ) -> Page[PersonPublic]:
-    f = PersonFilters(name=name, role=role, sex=sex, nationality=nationality, event_id=event_id, tlp=tlp)
+    f = PersonFilters(
+        name=name, role=role, sex=sex, nationality=nationality, event_id=event_id, tlp=tlp
+    )
     return persons.list_persons(session, actor, f, paging.page, paging.page_size)
 
 

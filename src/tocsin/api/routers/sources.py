@@ -28,8 +28,14 @@ def list_sources(
     ] = None,
     target_id: Annotated[str | None, Query(max_length=36)] = None,
 ) -> Page[SourcePublic]:
-    f = SourceFilters(q=q, source_type=source_type, reliability=reliability,
-                      max_credibility=max_credibility, target_type=target_type, target_id=target_id)
+    f = SourceFilters(
+        q=q,
+        source_type=source_type,
+        reliability=reliability,
+        max_credibility=max_credibility,
+        target_type=target_type,
+        target_id=target_id,
+    )
     return sources.list_sources(session, actor, f, paging.page, paging.page_size)
 
 

@@ -45,8 +45,13 @@ class UserPublic(BaseModel):
 
 def _public(u: User) -> UserPublic:
     return UserPublic(
-        id=u.id, email=u.email, display_name=u.display_name, role=u.role, active=u.active,
-        created_at=u.created_at, last_login_at=u.last_login_at,
+        id=u.id,
+        email=u.email,
+        display_name=u.display_name,
+        role=u.role,
+        active=u.active,
+        created_at=u.created_at,
+        last_login_at=u.last_login_at,
     )
 
 
@@ -60,18 +65,24 @@ def list_users(session: SessionDep, actor: CurrentActor) -> list[UserPublic]:
 def add_user(data: UserCreate, session: SessionDep, actor: CurrentActor) -> UserPublic:
     actor.require(Permission.MANAGE_USERS)
     role = auth.parse_role(data.role)
-    return _public(auth.create_user(session, data.email, data.password, role, data.display_name, actor))
+    return _public(
+        auth.create_user(session, data.email, data.password, role, data.display_name, actor)
+    )
 
 
 @router.patch("/{user_id}", response_model=UserPublic)
-def update_user(user_id: str, data: UserUpdate, session: SessionDep, actor: CurrentActor) -> UserPublic:
+def update_user(
+    user_id: str, data: UserUpdate, session: SessionDep, actor: CurrentActor
+) -> UserPublic:
     actor.require(Permission.MANAGE_USERS)
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("no such user")
     if data.role is not None:
         user.role = auth.parse_role(data.role).value
-        audit.record(session, actor, audit.Action.USER, "user", user.id, {"op": "role", "role": user.role})
+        audit.record(
+            session, actor, audit.Action.USER, "user", user.id, {"op": "role", "role": user.role}
+        )
     if data.display_name is not None:
         user.display_name = data.display_name
     if data.active is not None:

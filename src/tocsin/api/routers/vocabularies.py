@@ -60,9 +60,13 @@ def terms(name: VocabName, session: SessionDep, actor: CurrentActor) -> list[Ter
 
 
 @router.post("/{name}/terms", response_model=TermPublic, status_code=201)
-def add_term(name: VocabName, data: TermCreate, session: SessionDep, actor: CurrentActor) -> TermPublic:
+def add_term(
+    name: VocabName, data: TermCreate, session: SessionDep, actor: CurrentActor
+) -> TermPublic:
     actor.require(Permission.MANAGE_VOCABULARY)
-    term = vocabulary.add_term(session, name, data.code, data.labels, data.parent, data.descriptions)
+    term = vocabulary.add_term(
+        session, name, data.code, data.labels, data.parent, data.descriptions
+    )
     audit.record(session, actor, audit.Action.CREATE, "vocabulary_term", f"{name}:{data.code}")
     return _public(term)
 

@@ -1,0 +1,174 @@
+"""The shapes of import lines (docs/formats.md) as Pydantic models, so every error names its field.
+
+They reuse the API shapes in ``schemas`` where the two agree; where the file format differs (it
+links records by ``ref``, the API by id) the line model says so itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from tocsin.cases.schemas import (
+    Code,
+    CountryCode,
+    Credibility,
+    EventCreate,
+    FuzzyDateText,
+    LongText,
+    PersonCreate,
+    PlaceIn,
+    Reliability,
+    ShortText,
+    Strict,
+    TLPLabel,
+)
+
+Ref = Annotated[str, Field(min_length=1, max_length=200)]
+KINDS = ("event", "person", "organisation", "source")
+
+
+class ConsentLine(Strict):
+    use_in_case_file: bool = True
+    share_with: list[Code] = []
+    given_on: date
+    recorded_how: Code
+    notes: LongText | None = None
+    tlp: TLPLabel = "RED"
+
+
+class PersonLine(PersonCreate):
+    type: Literal["person"] = "person"
+    ref: Ref | None = None
+    consent: ConsentLine | None = None
+
+
+class OrganisationLine(Strict):
+    type: Literal["organisation"] = "organisation"
+    ref: Ref | None = None
+    name: Annotated[str, Field(min_length=1, max_length=300)]
+    kind: Code
+    parent: Ref | None = None
+    country: CountryCode = None
+    aliases: list[ShortText] = []
+    description: LongText = ""
+    tlp: TLPLabel = "GREEN"
+
+
+class SourceLine(Strict):
+    type: Literal["source"] = "source"
+    ref: Ref | None = None
+    title: Annotated[str, Field(min_length=1, max_length=500)]
+    source_type: Code
+    reliability: Reliability = "F"
+    credibility: Credibility = 6
+    url: Annotated[str | None, Field(max_length=2000)] = None
+    obtained_on: date | None = None
+    person: Ref | None = None
+    description: LongText = ""
+    tlp: TLPLabel = "AMBER"
+
+
+class VictimLine(Strict):
+    person: Ref | None = None
+    group: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    count: Annotated[int, Field(ge=1, le=10_000_000)] = 1
+
+    @model_validator(mode="after")
+    def _one_victim(self) -> VictimLine:
+        if (self.person is None) == (self.group is None):
+            raise ValueError("give either person (a ref) or group (a label)")
+        if self.person is not None and self.count != 1:
+            raise ValueError("count is for a group; a person victim counts once")
+        return self
+
+
+class PerpetratorLine(Strict):
+    organisation: Ref | None = None
+    person: Ref | None = None
+    involvement: Code = "direct"
+
+    @model_validator(mode="after")
+    def _one_perpetrator(self) -> PerpetratorLine:
+        if (self.organisation is None) == (self.person is None):
+            raise ValueError("give exactly one of organisation or person (a ref)")
+        return self
+
+
+class ActLine(Strict):
+    act_type: Code
+    start: FuzzyDateText | None = None
+    end: FuzzyDateText | None = None
+    place: PlaceIn | None = None
+    victim: VictimLine | None = None
+    perpetrators: list[PerpetratorLine] = []
+    description: LongText = ""
+    sources: list[Ref] = []
+    tlp: TLPLabel | None = None
+
+
+class InterventionLine(Strict):
+    type: Code
+    on: date | None = None
+    status: Code = "planned"
+    actor: Annotated[str, Field(max_length=300)] = ""
+    description: LongText = ""
+    outcome: LongText = ""
+    tlp: TLPLabel | None = None
+
+
+class EventLine(EventCreate):
+    type: Literal["event"] = "event"
+    ref: Ref | None = None
+    persons: list[PersonLine] = []
+    organisations: list[OrganisationLine] = []
+    sources: list[SourceLine] = []
+    acts: list[ActLine] = []
+    source_refs: list[Ref] = []
+    interventions: list[InterventionLine] = []
+
+
+Line = EventLine | PersonLine | OrganisationLine | SourceLine
+LINE_MODELS: dict[str, type[BaseModel]] = {
+    "event": EventLine,
+    "person": PersonLine,
+    "organisation": OrganisationLine,
+    "source": SourceLine,
+}
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """``("acts", 0, "victim")`` -> ``acts[0].victim``: the way the format doc names fields."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _message(error: Any) -> str:
+    msg = str(error["msg"])
+    # Our own validators raise ValueError; Pydantic prefixes it, which reads as noise in a report.
+    return msg.removeprefix("Value error, ")
+
+
+def problems_of(exc: ValidationError) -> list[tuple[str, str]]:
+    return [(field_path(tuple(e["loc"])), _message(e)) for e in exc.errors(include_url=False)]
+
+
+def parse_line(data: Any) -> Line | list[tuple[str, str]]:
+    """A decoded JSON value as a line model, or the (field, message) problems that stop it."""
+    if not isinstance(data, dict):
+        return [("", "each line must be a JSON object")]
+    kind = data.get("type", "event")
+    model = LINE_MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        return [("type", f"unknown type {kind!r}; use one of {', '.join(KINDS)}")]
+    try:
+        return model.model_validate(data)  # type: ignore[return-value]
+    except ValidationError as exc:
+        return problems_of(exc)
