@@ -22,7 +22,7 @@ run: $(STAMP)
 ## test: lint, then the whole suite on SQLite and on a throwaway PostgreSQL
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
-	scripts/with-postgres.sh $(BIN)/python -m pytest
+	scripts/with-postgres.sh $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from tocsin.core.errors import TocsinError
+
+if TYPE_CHECKING:
+    from tocsin.core.access import Actor
+    from tocsin.core.db import Database
+    from tocsin.core.settings import Settings
 
 app = typer.Typer(
     help="Tocsin: document, cross-check, assess risk, warn, act and track.", no_args_is_help=True
@@ -68,23 +73,19 @@ def _progress(label: str) -> Iterator[Callable[..., None]]:
     ) as bar:
         task = bar.add_task(label, total=None)
 
-        def update(*args: object) -> None:
-            if len(args) == 3:
-                stage, done, total = args
-                bar.update(
-                    task,
-                    description=f"{label}: {stage}",
-                    completed=int(done),  # type: ignore[call-overload]
-                    total=int(total) or None,
-                )  # type: ignore[call-overload]
-            else:
-                done, total = args
-                bar.update(task, completed=int(done), total=int(total) or None)  # type: ignore[call-overload]
+        def update(*args: str | int) -> None:
+            stage, done, total = args if len(args) == 3 else ("", *args)
+            bar.update(
+                task,
+                description=f"{label}: {stage}" if stage else label,
+                completed=int(done),
+                total=int(total) or None,
+            )
 
         yield update
 
 
-def _store():  # type: ignore[no-untyped-def]
+def _store() -> tuple[Settings, Database]:
     from tocsin.core.settings import get_settings
     from tocsin.core.store import open_store
 
@@ -92,7 +93,7 @@ def _store():  # type: ignore[no-untyped-def]
     return settings, open_store(settings)
 
 
-def _actor(db, email: str | None):  # type: ignore[no-untyped-def]
+def _actor(db: Database, email: str | None) -> Actor:
     from sqlalchemy import select
 
     from tocsin.core.auth import actor_for

@@ -172,7 +172,7 @@ class EventFilters:
     sort: str = "-start"
 
 
-SORTS = {
+SORTS: dict[str, tuple[Any, Any]] = {
     "start": (Event.start_date.asc(), Event.id.asc()),
     "-start": (Event.start_date.desc(), Event.id.desc()),
     "title": (Event.title.asc(), Event.id.asc()),

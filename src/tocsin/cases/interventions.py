@@ -66,7 +66,7 @@ def update(session: Session, actor: Actor, item_id: str, data: InterventionUpdat
     if data.status is not None:
         vocab.check("intervention_status", data.status, "status")
     given = data.model_fields_set
-    changed = []
+    changed: list[str] = []
     for key in ("intervention_type", "status", "on_date", "actor", "description", "outcome"):
         value = getattr(data, key)
         if key in given and (value is not None or key == "on_date") and getattr(item, key) != value:

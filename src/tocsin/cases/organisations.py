@@ -69,7 +69,7 @@ def update(session: Session, actor: Actor, org_id: str, data: OrganisationUpdate
         Vocabularies.load(session).check("organisation_kind", data.kind, "kind")
     if "parent_id" in given:
         _check_parent(session, actor, org.id, data.parent_id)
-    changed = []
+    changed: list[str] = []
     for key in ("name", "kind", "parent_id", "country", "aliases", "description"):
         value = getattr(data, key)
         settable = value is not None or key in ("parent_id", "country")

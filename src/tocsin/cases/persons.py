@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, Text, and_, cast, select
 from sqlalchemy.orm import Session, selectinload
 
-from tocsin.cases import views
+from tocsin.cases import consent, views
 from tocsin.cases.dates import parse_fuzzy
 from tocsin.cases.models import Act, Person, PersonName
 from tocsin.cases.records import audit_listed, fetch, paginate, tlp_rank, visible_query, written
@@ -174,8 +174,12 @@ def list_persons(
 ) -> Page[PersonPublic]:
     rows, total = paginate(session, filtered(actor, f), page, page_size)
     audit_listed(session, actor, "person", rows)
+    consents = consent.states(session, [p.id for p in rows])
     return Page[PersonPublic](
-        items=[views.person_public(session, actor, p) for p in rows],
+        items=[
+            views.person_public(session, actor, p, with_appearances=False, state=consents.get(p.id))
+            for p in rows
+        ],
         total=total,
         page=page,
         page_size=page_size,

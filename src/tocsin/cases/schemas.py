@@ -250,6 +250,16 @@ class PersonUpdate(Strict):
     tlp: TLPLabel | None = None
 
 
+class Appearance(BaseModel):
+    """Where a person appears in the record: an act, and in which part."""
+
+    event_id: str
+    act_id: str
+    act_type: str
+    part: str  # "victim" or "perpetrator"
+    involvement: str | None = None
+
+
 class PersonPublic(BaseModel):
     id: str
     names: list[NamePublic]
@@ -266,6 +276,7 @@ class PersonPublic(BaseModel):
     notes: str | None
     tlp: str
     consent: ConsentState | None = None
+    appears_in: list[Appearance] = []
     created_at: datetime
     updated_at: datetime
 

@@ -74,7 +74,7 @@ def update(session: Session, actor: Actor, source_id: str, data: SourceUpdate) -
         Vocabularies.load(session).check("source_type", data.source_type, "source_type")
     if "person_id" in given:
         reference(session, Person, data.person_id, actor, "person_id")
-    changed = []
+    changed: list[str] = []
     for key in (
         "title",
         "source_type",

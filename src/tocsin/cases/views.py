@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from tocsin.cases.consent import current_state
 from tocsin.cases.dates import Precision
 from tocsin.cases.models import (
     Act,
+    ActPerpetrator,
     Consent,
     Event,
     EventStatusChange,
@@ -23,7 +25,9 @@ from tocsin.cases.models import (
 )
 from tocsin.cases.schemas import (
     ActPublic,
+    Appearance,
     ConsentPublic,
+    ConsentState,
     EventPublic,
     EventSummary,
     InterventionPublic,
@@ -164,8 +168,38 @@ def event_public(session: Session, actor: Actor, event: Event) -> EventPublic:
     )
 
 
-def person_public(session: Session, actor: Actor, person: Person) -> PersonPublic:
-    state = current_state(session, person.id)
+def appearances(session: Session, actor: Actor, person_id: str) -> list[Appearance]:
+    as_victim = session.execute(
+        select(Act.event_id, Act.id, Act.act_type)
+        .where(Act.victim_person_id == person_id, visible(Act, actor))
+        .order_by(Act.start_date)
+    )
+    as_perpetrator = session.execute(
+        select(Act.event_id, Act.id, Act.act_type, ActPerpetrator.involvement)
+        .join(ActPerpetrator, ActPerpetrator.act_id == Act.id)
+        .where(ActPerpetrator.person_id == person_id, visible(Act, actor))
+        .order_by(Act.start_date)
+    )
+    return [
+        Appearance(event_id=e, act_id=a, act_type=t, part="victim") for e, a, t in as_victim
+    ] + [
+        Appearance(event_id=e, act_id=a, act_type=t, part="perpetrator", involvement=i)
+        for e, a, t, i in as_perpetrator
+    ]
+
+
+_UNKNOWN: Any = object()
+
+
+def person_public(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    with_appearances: bool = True,
+    state: ConsentState | None = _UNKNOWN,
+) -> PersonPublic:
+    if state is _UNKNOWN:
+        state = current_state(session, person.id)
     # Once a person withdraws consent to be on file, nobody reads their identity in clear again.
     redacted = state is not None and not state.use_in_case_file
     names = [
@@ -193,6 +227,7 @@ def person_public(session: Session, actor: Actor, person: Person) -> PersonPubli
         notes=None if redacted else person.notes,
         tlp=TLP(person.tlp).label,
         consent=state,
+        appears_in=appearances(session, actor, person.id) if with_appearances else [],
         created_at=person.created_at,
         updated_at=person.updated_at,
     )

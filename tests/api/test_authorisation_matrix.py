@@ -1,0 +1,331 @@
+"""The authorisation matrix: every endpoint, every role and anonymous, every sharing level.
+
+One row per endpoint: the permission it needs, a body factory and the status a permitted call
+gets. The expected outcome of each call is derived from ``ROLE_RULES`` alone:
+
+* anonymous -> 401, except the public endpoints;
+* a role without the permission -> 403;
+* a record above the role's clearance, filed by someone else -> 404, and the reply never
+  contains the record's title or name;
+* otherwise the row's success status.
+
+A new route with no row here fails ``test_every_route_has_a_row``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tocsin.core.access import Actor
+from tocsin.core.roles import Permission, Role, allows, clearance
+from tocsin.core.tlp import TLP
+
+TLPS = [t.label for t in TLP]
+ROLES: list[Role | None] = [None, *Role]  # None is anonymous
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+NEW_PASSWORD = "a brand new passphrase"
+PARAM_KIND = {
+    "event_id": "event", "act_id": "act", "person_id": "person", "org_id": "organisation",
+    "source_id": "source", "consent_id": "consent", "item_id": "intervention",
+}  # fmt: skip
+
+
+@dataclass
+class Ctx:
+    """What a body factory may use: the seeder, the record owner and a counter."""
+
+    seed: Any
+    owner: Actor
+    counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    cache: dict[str, str] = field(default_factory=dict)
+
+    def n(self) -> int:
+        return next(self.counter)
+
+    def clear(self, kind: str) -> str:
+        """A CLEAR record every role may refer to."""
+        if kind not in self.cache:
+            self.cache[kind] = self.seed.make(kind, "CLEAR").id
+        return self.cache[kind]
+
+
+Body = Callable[[Ctx], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Row:
+    need: Permission | str
+    body: Body | None = None
+    ok: int = 200
+    target: str | None = None  # record kind named in the query string rather than the path
+    query: str = ""
+    form: bool = False
+    shows: bool = False  # a permitted reply contains the target's secret text
+    fresh: bool = False  # the call changes its target for good: a new target for every call
+
+
+def _const(body: dict[str, Any]) -> Body:
+    return lambda _ctx: body
+
+
+R, W = Permission.READ, Permission.WRITE
+EDIT = _const({"description": "edited"})
+V = "/api/v1"
+
+MATRIX: dict[tuple[str, str], Row] = {
+    ("GET", f"{V}/health"): Row(PUBLIC),
+    ("POST", f"{V}/auth/token"): Row(
+        PUBLIC, form=True, body=lambda c: {"username": c.owner.email, "password": "api test passphrase"}
+    ),
+    ("GET", f"{V}/auth/me"): Row(SIGNED_IN),
+    ("POST", f"{V}/auth/revoke"): Row(SIGNED_IN, ok=204),
+    ("POST", f"{V}/auth/password"): Row(
+        SIGNED_IN, ok=204,
+        body=_const({"current_password": "api test passphrase", "new_password": NEW_PASSWORD}),
+    ),
+    ("GET", f"{V}/users"): Row(Permission.MANAGE_USERS),
+    ("POST", f"{V}/users"): Row(
+        Permission.MANAGE_USERS, ok=201,
+        body=lambda c: {"email": f"new{c.n()}@example.org", "password": NEW_PASSWORD,
+                        "role": "analyst"},
+    ),
+    ("PATCH", f"{V}/users/{{user_id}}"): Row(
+        Permission.MANAGE_USERS, body=_const({"display_name": "Renamed"})
+    ),
+    ("GET", f"{V}/events"): Row(R),
+    ("POST", f"{V}/events"): Row(
+        W, ok=201, body=_const({"title": "New event", "start": "2021-05", "tlp": "GREEN"})
+    ),
+    ("GET", f"{V}/events/{{event_id}}"): Row(R, shows=True),
+    ("PATCH", f"{V}/events/{{event_id}}"): Row(W, body=EDIT),
+    ("POST", f"{V}/events/{{event_id}}/status"): Row(
+        Permission.CHANGE_STATUS, fresh=True,
+        body=_const({"status": "under_verification", "reason": "a second source came in"}),
+    ),
+    ("POST", f"{V}/events/{{event_id}}/acts"): Row(W, ok=201, body=_const({"act_type": "torture"})),
+    ("GET", f"{V}/events/{{event_id}}/acts"): Row(R),
+    ("GET", f"{V}/acts"): Row(R),
+    ("GET", f"{V}/acts/{{act_id}}"): Row(R, shows=True),
+    ("PATCH", f"{V}/acts/{{act_id}}"): Row(W, body=EDIT),
+    ("GET", f"{V}/persons"): Row(R),
+    ("POST", f"{V}/persons"): Row(W, ok=201, body=_const({"names": [{"value": "Nadia K"}]})),
+    ("GET", f"{V}/persons/{{person_id}}"): Row(R, shows=True),
+    ("PATCH", f"{V}/persons/{{person_id}}"): Row(W, body=_const({"notes": "edited"})),
+    ("GET", f"{V}/organisations"): Row(R),
+    ("POST", f"{V}/organisations"): Row(
+        W, ok=201, body=_const({"name": "Northern Brigade", "kind": "unit"})
+    ),
+    ("GET", f"{V}/organisations/{{org_id}}"): Row(R, shows=True),
+    ("PATCH", f"{V}/organisations/{{org_id}}"): Row(W, body=EDIT),
+    ("GET", f"{V}/sources"): Row(R),
+    ("POST", f"{V}/sources"): Row(
+        W, ok=201, body=_const({"title": "Interview 12", "source_type": "interview"})
+    ),
+    ("GET", f"{V}/sources/{{source_id}}"): Row(R, shows=True),
+    ("PATCH", f"{V}/sources/{{source_id}}"): Row(W, body=EDIT),
+    ("POST", f"{V}/sources/{{source_id}}/links"): Row(
+        W, ok=201, fresh=True, body=lambda c: {"target_type": "event", "target_id": c.clear("event")}
+    ),
+    ("GET", f"{V}/consents"): Row(R, target="person", query="person_id={id}"),
+    ("POST", f"{V}/consents"): Row(
+        W, ok=201,
+        body=lambda c: {"person_id": c.clear("person"), "given_on": "2024-02-01",
+                        "recorded_how": "oral_recorded"},
+    ),
+    ("GET", f"{V}/consents/{{consent_id}}"): Row(R, shows=True),
+    ("POST", f"{V}/consents/{{consent_id}}/withdraw"): Row(
+        W, fresh=True, body=_const({"reason": "asked"})
+    ),
+    ("GET", f"{V}/interventions"): Row(R),
+    ("POST", f"{V}/interventions"): Row(
+        W, ok=201, body=lambda c: {"event_id": c.clear("event"), "intervention_type": "referral"}
+    ),
+    ("GET", f"{V}/interventions/{{item_id}}"): Row(R, shows=True),
+    ("PATCH", f"{V}/interventions/{{item_id}}"): Row(W, body=_const({"outcome": "done"})),
+    ("GET", f"{V}/vocabularies"): Row(R),
+    ("GET", f"{V}/vocabularies/{{name}}"): Row(R),
+    ("POST", f"{V}/vocabularies/{{name}}/terms"): Row(
+        Permission.MANAGE_VOCABULARY, ok=201,
+        body=lambda c: {"code": f"new_term_{c.n()}", "labels": {"en": "New term"}},
+    ),
+    ("PATCH", f"{V}/vocabularies/{{name}}/terms/{{code}}"): Row(
+        Permission.MANAGE_VOCABULARY, body=_const({"labels": {"fr": "Meurtre"}})
+    ),
+    ("GET", f"{V}/audit"): Row(Permission.READ_AUDIT),
+    ("GET", f"{V}/audit/export.csv"): Row(Permission.READ_AUDIT),
+}
+
+# Routes outside the API: the OpenAPI description and the server-rendered pages.
+NOT_API = {
+    ("GET", "/api/openapi.json"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
+    ("GET", "/"),
+}  # fmt: skip
+
+
+def routes(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path) of every route the app serves, whichever way FastAPI nests routers."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before nested-router contexts: routes are flat
+        found: list[Any] = list(app.routes)
+    else:
+        found = list(iter_route_contexts(app.routes))
+    return {
+        (method, route.path)
+        for route in found
+        for method in (getattr(route, "methods", None) or ())
+        if method != "HEAD"
+    }
+
+
+def expected(row: Row, role: Role | None, tlp: str | None) -> int:
+    if row.need == PUBLIC:
+        return row.ok
+    if role is None:
+        return 401
+    if row.need != SIGNED_IN and not allows(role, Permission(row.need)):
+        return 403
+    if tlp is not None and TLP.parse(tlp) > clearance(role):
+        return 404
+    return row.ok
+
+
+def url_for(path: str, row: Row, ctx: Ctx, target: Any) -> str:
+    fixed = {"user_id": ctx.owner.user_id, "name": "act_type", "code": "killing"}
+
+    def fill(m: re.Match[str]) -> str:
+        param = m.group(1)
+        return target.id if param in PARAM_KIND else fixed[param]
+
+    url = re.sub(r"{(\w+)}", fill, path)
+    return url + ("?" + row.query.format(id=target.id) if row.query else "")
+
+
+def target_kind(path: str, row: Row) -> str | None:
+    if row.target:
+        return row.target
+    kinds = [PARAM_KIND[p] for p in re.findall(r"{(\w+)}", path) if p in PARAM_KIND]
+    return kinds[0] if kinds else None
+
+
+def test_every_route_has_a_row(app: FastAPI) -> None:
+    served = routes(app)
+    assert served - NOT_API - set(MATRIX) == set(), "routes with no row in the matrix"
+    assert set(MATRIX) - served == set(), "rows for routes that no longer exist"
+    assert {p for _, p in served - NOT_API} == {p for _, p in MATRIX}
+    assert all(p.startswith(V + "/") for _, p in MATRIX)
+
+
+def test_expected_outcomes_follow_role_rules() -> None:
+    """The oracle itself, pinned on a few cells so a broken oracle cannot pass everything."""
+    status_row = MATRIX[("POST", f"{V}/events/{{event_id}}/status")]
+    read_row = MATRIX[("GET", f"{V}/events/{{event_id}}")]
+    assert expected(read_row, None, "CLEAR") == 401
+    assert expected(read_row, Role.PARTNER_VIEWER, "GREEN") == 200
+    assert expected(read_row, Role.PARTNER_VIEWER, "AMBER") == 404
+    assert expected(read_row, Role.ANALYST, "AMBER+STRICT") == 200
+    assert expected(read_row, Role.DOCUMENTER, "RED") == 404
+    assert expected(read_row, Role.COORDINATOR, "RED") == 200
+    assert expected(status_row, Role.DOCUMENTER, "CLEAR") == 403
+    assert expected(MATRIX[("GET", f"{V}/audit")], Role.COORDINATOR, None) == 403
+    assert expected(MATRIX[("GET", f"{V}/health")], None, None) == 200
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(MATRIX), ids=[f"{m} {p}" for m, p in sorted(MATRIX)])
+def test_matrix(
+    method: str, path: str, client: TestClient, team: Any, seed: Any, owner: Actor
+) -> None:
+    row = MATRIX[(method, path)]
+    ctx = Ctx(seed, owner)
+    kind = target_kind(path, row)
+    failures: list[str] = []
+    shared = {tlp: seed.make(kind, tlp) for tlp in TLPS} if kind and not row.fresh else {}
+    for role in ROLES:
+        headers = team(role) if role else {}
+        for tlp in TLPS if kind else [None]:
+            target = (shared.get(tlp) or seed.make(kind, tlp)) if kind and tlp else None
+            body = row.body(ctx) if row.body else None
+            url = url_for(path, row, ctx, target)
+            if row.form:
+                r = client.request(method, url, data=body, headers=headers)
+            else:
+                r = client.request(method, url, json=body, headers=headers)
+            want = expected(row, role, tlp)
+            cell = f"{role.value if role else 'anonymous'} {tlp or ''}: {method} {url}"
+            if r.status_code != want:
+                failures.append(f"{cell} -> {r.status_code}, expected {want}: {r.text[:300]}")
+                continue
+            if want in (401, 403, 404):
+                assert r.headers["content-type"].startswith("application/problem+json")
+                assert r.json()["status"] == want
+            if want == 401:
+                assert r.headers.get("www-authenticate") == "Bearer"
+            if target is not None and want == 404 and target.secret in r.text:
+                failures.append(f"{cell} -> 404 but the reply names the record")
+            if target is not None and row.shows and want == row.ok and target.secret not in r.text:
+                failures.append(f"{cell} -> {want} but the record is not in the reply")
+    assert not failures, "\n".join(failures)
+
+
+# ---- lists: never a record above clearance, always one's own records ------------------------
+
+# name: (list url, kind of item, kind of the record the items hang off or None)
+LISTS = {
+    "events": (f"{V}/events", "event", None),
+    "acts": (f"{V}/acts", "act", None),
+    "event-acts": (f"{V}/events/{{id}}/acts", "act", "event"),
+    "persons": (f"{V}/persons", "person", None),
+    "organisations": (f"{V}/organisations", "organisation", None),
+    "sources": (f"{V}/sources", "source", None),
+    "consents": (f"{V}/consents?person_id={{id}}", "consent", "person"),
+    "interventions": (f"{V}/interventions", "intervention", None),
+}
+ONE = {"event": "events", "act": "acts", "person": "persons", "organisation": "organisations",
+       "source": "sources", "consent": "consents", "intervention": "interventions"}
+
+
+@pytest.mark.parametrize("name", list(LISTS))
+def test_lists_hold_only_what_each_role_may_see(
+    name: str, client: TestClient, team: Any, seed: Any
+) -> None:
+    url, kind, container = LISTS[name]
+    link: dict[str, str] = {}
+    if container:
+        box = seed.make(container, "CLEAR")
+        url = url.format(id=box.id)
+        link = {f"{container}_id": box.id}
+    analyst = team[Role.ANALYST]
+    filed = {tlp: getattr(seed, kind)(tlp, **link) for tlp in TLPS}
+    own = getattr(seed.as_(analyst.actor), kind)("RED", **link)  # above the analyst's clearance
+    everything = [*filed.values(), own]
+    for role in Role:
+        visible = {r.id for tlp, r in filed.items() if TLP.parse(tlp) <= clearance(role)}
+        if TLP.RED <= clearance(role) or role is Role.ANALYST:
+            visible.add(own.id)
+        hidden = {r.id for r in everything} - visible
+        params = None if "?" in url else {"page_size": 500}
+        r = client.get(url, params=params, headers=team(role))
+        assert r.status_code == 200, r.text
+        body = r.json()
+        items = body if isinstance(body, list) else body["items"]
+        ids = {item["id"] for item in items}
+        assert visible <= ids, f"{role.value} misses records within clearance"
+        assert not ids & hidden, f"{role.value} sees records above clearance"
+        if isinstance(body, dict):
+            assert body["total"] == len(items), f"{role.value}: total counts hidden records"
+        leaked = [rec.secret for rec in everything if rec.id in hidden and rec.secret in r.text]
+        assert not leaked, f"{role.value} reads {leaked}"
+    # A user always sees what they filed themselves, in a single read too.
+    one = f"{V}/{ONE[kind]}/{own.id}"
+    assert client.get(one, headers=team(Role.ANALYST)).status_code == 200
+    mine = client.get(one, headers=team(Role.DOCUMENTER))
+    assert mine.status_code == 404 and own.secret not in mine.text
