@@ -17,8 +17,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tocsin.api.app import create_app
-from tocsin.cases import consent, events, interventions, organisations, persons, sources
 from tocsin.cases import acts as acts_service
+from tocsin.cases import consent, events, interventions, organisations, persons, sources
 from tocsin.cases.schemas import (
     ActCreate,
     ConsentCreate,
@@ -41,7 +41,8 @@ TOKEN_URL = "/api/v1/auth/token"
 
 @pytest.fixture(autouse=True)
 def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # still argon2id
+    monkeypatch.setattr(auth, "_hasher", cheap, raising=False)
 
 
 @pytest.fixture
@@ -151,9 +152,7 @@ class Seeder:
         secret = self._secret("organisation", tlp)
         data = {"name": secret, "kind": "armed_group", "tlp": tlp, **kw}
         with self.db.session() as s:
-            return Rec(
-                organisations.create(s, self.actor, OrganisationCreate(**data)).id, secret
-            )
+            return Rec(organisations.create(s, self.actor, OrganisationCreate(**data)).id, secret)
 
     def source(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
         secret = self._secret("source", tlp)
@@ -165,8 +164,12 @@ class Seeder:
         person_id = person_id or self.person(tlp).id
         secret = self._secret("consent", tlp)
         data = {
-            "person_id": person_id, "given_on": "2024-01-01", "recorded_how": "written_signed",
-            "notes": secret, "tlp": tlp, **kw,
+            "person_id": person_id,
+            "given_on": "2024-01-01",
+            "recorded_how": "written_signed",
+            "notes": secret,
+            "tlp": tlp,
+            **kw,
         }
         with self.db.session() as s:
             return Rec(consent.create(s, self.actor, ConsentCreate(**data)).id, secret)
@@ -175,13 +178,14 @@ class Seeder:
         event_id = event_id or self.event(tlp).id
         secret = self._secret("intervention", tlp)
         data = {
-            "event_id": event_id, "intervention_type": "referral", "description": secret,
-            "tlp": tlp, **kw,
+            "event_id": event_id,
+            "intervention_type": "referral",
+            "description": secret,
+            "tlp": tlp,
+            **kw,
         }
         with self.db.session() as s:
-            return Rec(
-                interventions.create(s, self.actor, InterventionCreate(**data)).id, secret
-            )
+            return Rec(interventions.create(s, self.actor, InterventionCreate(**data)).id, secret)
 
     def make(self, kind: str, tlp: str) -> Rec:
         maker = getattr(self, kind)
@@ -198,4 +202,3 @@ def owner(db: Database) -> Actor:
 @pytest.fixture
 def seed(db: Database, owner: Actor) -> Seeder:
     return Seeder(db, owner)
-

@@ -75,6 +75,21 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         return {"status": "ok", "version": __version__}
 
     @app.middleware("http")
+    async def refuse_nul(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # PostgreSQL cannot store NUL in text; refuse it at the door, naming where it was.
+        if b"%00" in request.scope.get("query_string", b"") or "\x00" in request.url.path:
+            return problems.problem(
+                422,
+                "Validation failed",
+                "the address contains a NUL character",
+                request.url.path,
+                [{"field": "query", "message": "must not contain NUL"}],
+            )
+        return await call_next(request)
+
+    @app.middleware("http")
     async def security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:

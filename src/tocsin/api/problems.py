@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tocsin.core.errors import TocsinError, TooManyAttempts
@@ -65,9 +66,24 @@ def install(app: FastAPI) -> None:
         for err in exc.errors():
             msg = str(err.get("msg", "is not valid"))
             msg = msg.removeprefix("Value error, ")
-            errors.append({"field": _field(tuple(err.get("loc", ()))), "message": msg})
+            # A syntax error's location is a character offset, not a field.
+            field = (
+                "body" if err.get("type") == "json_invalid" else _field(tuple(err.get("loc", ())))
+            )
+            errors.append({"field": field, "message": msg})
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return problem(422, "Validation failed", detail, request.url.path, errors)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # The last line of defence: the database refused a value validation let through.
+        return problem(
+            422,
+            "Validation failed",
+            "a value was refused by the database; "
+            "check for control characters or out-of-range numbers",
+            request.url.path,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select
 from sqlalchemy.orm import Session, selectinload
 
 from tocsin.cases import views
@@ -13,6 +13,8 @@ from tocsin.cases.events import place_columns, span_columns
 from tocsin.cases.models import Act, ActPerpetrator, Event, Organisation, Person
 from tocsin.cases.records import (
     audit_listed,
+    changed_tlp,
+    contains,
     fetch,
     paginate,
     reference,
@@ -125,7 +127,7 @@ def update(session: Session, actor: Actor, act_id: str, data: ActUpdate) -> Act:
         act.perpetrators = _perpetrators(session, actor, vocab, data.perpetrators)
         changed.append("perpetrators")
     if data.tlp is not None:
-        act.tlp = tlp_rank(data.tlp)
+        act.tlp = changed_tlp(actor, act, data.tlp)
         changed.append("tlp")
     if changed:
         act.updated_by = actor.user_id
@@ -150,7 +152,7 @@ def filtered(actor: Actor, f: ActFilters) -> Select[Any]:
     if f.act_type:
         q = q.where(Act.act_type == f.act_type)
     if f.victim_group:
-        q = q.where(func.lower(Act.victim_group).like(f"%{f.victim_group.lower()}%"))
+        q = q.where(contains(Act.victim_group, f.victim_group))
     if f.victim_person_id:
         q = q.where(Act.victim_person_id == f.victim_person_id)
     if f.perpetrator_org:

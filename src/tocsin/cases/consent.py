@@ -7,14 +7,14 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tocsin.cases.models import Consent, Person
-from tocsin.cases.records import fetch, reference, tlp_rank, written
+from tocsin.cases.models import Consent, Person, PersonName
+from tocsin.cases.records import reference, tlp_rank, written
 from tocsin.cases.schemas import ConsentCreate, ConsentState, ConsentWithdrawIn
 from tocsin.cases.vocabulary import Vocabularies
 from tocsin.core import audit
 from tocsin.core.access import Actor
 from tocsin.core.clock import utcnow
-from tocsin.core.errors import Conflict
+from tocsin.core.errors import Conflict, NotFound
 from tocsin.core.roles import Permission
 
 # Internal use inside the case file is not a recipient; these are the ways identities leave.
@@ -72,6 +72,15 @@ def allows(state: ConsentState | None, recipient: str) -> bool:
     return recipient == INTERNAL or recipient in state.share_with
 
 
+def _searchable(session: Session, person_id: str, searchable: bool) -> None:
+    """A person who is not (or no longer) on file must not be findable by name either."""
+    from tocsin.cases.persons import search_tokens
+
+    for name in session.scalars(select(PersonName).where(PersonName.person_id == person_id)):
+        name.search_tokens = search_tokens(name.value) if searchable else ""
+    session.flush()
+
+
 def create(session: Session, actor: Actor, data: ConsentCreate) -> Consent:
     actor.require(Permission.WRITE)
     reference(session, Person, data.person_id, actor, "person_id")
@@ -93,19 +102,24 @@ def create(session: Session, actor: Actor, data: ConsentCreate) -> Consent:
     )
     session.add(consent)
     session.flush()
+    _searchable(session, data.person_id, data.use_in_case_file)
     written(session, actor, audit.Action.CREATE, "consent", consent.id)
     return consent
 
 
 def withdraw(session: Session, actor: Actor, consent_id: str, data: ConsentWithdrawIn) -> Consent:
-    """Anyone who may write may record a withdrawal: it must never wait for a senior colleague."""
+    """Anyone who may write may record a withdrawal, even of a consent filed above their
+    clearance: it must never wait for a senior colleague. The reply then withholds its notes."""
     actor.require(Permission.WRITE)
-    consent = fetch(session, Consent, consent_id, actor, "consent")
+    consent = session.get(Consent, consent_id)
+    if consent is None:
+        raise NotFound("no such record")
     if consent.withdrawn_at is not None:
         raise Conflict("this consent was already withdrawn")
     consent.withdrawn_at = utcnow()
     consent.withdrawn_reason = data.reason
     consent.withdrawn_recorded_by = actor.user_id
+    _searchable(session, consent.person_id, False)
     audit.record(
         session,
         actor,

@@ -252,13 +252,19 @@ class _Demo:
         rng = self.rng
         self._organisations()
         scale = max(self.n_events, 60)
-        for pool, share in (("victim", 3), ("child", 15), ("witness", 10), ("source", 20),
-                            ("defender", 24)):
+        for pool, share in (
+            ("victim", 3),
+            ("child", 15),
+            ("witness", 10),
+            ("source", 20),
+            ("defender", 24),
+        ):
             for _ in range(scale // share):
                 self._person(pool, rng.randrange(len(PROVINCES)))
         self._reports()
-        events = [self._event(n, province, day) for n, (province, day)
-                  in enumerate(self._calendar(), 1)]
+        events = [
+            self._event(n, province, day) for n, (province, day) in enumerate(self._calendar(), 1)
+        ]
         for person in self.wants_consent:
             seen = self.first_seen.get(person["ref"])
             given = self.later(seen, 2, 90) if seen else self.later(FIRST_DAY, 0, 2555)
@@ -267,7 +273,8 @@ class _Demo:
                 "use_in_case_file": True,
                 "share_with": [c for c in CONSENT_RECIPIENTS if c in share_with],
                 "given_on": given.isoformat(),
-                "recorded_how": rng.choices(CONSENT_METHODS, (40, 30, 20, 10))[0]}
+                "recorded_how": rng.choices(CONSENT_METHODS, (40, 30, 20, 10))[0],
+            }
             if person.get("age", person.get("age_max", 99)) < 18:  # a parent or guardian signs
                 person["consent"]["recorded_how"] = "guardian_written"
         yield from self.orgs
@@ -282,8 +289,12 @@ class _Demo:
             org: dict[str, Any] = {"type": "organisation", "ref": ref, "name": name, "kind": kind}
             if parent:
                 org["parent"] = refs[parent]
-            org.update(country=COUNTRY, aliases=aliases.split(";") if aliases else [],
-                       description=text, tlp="CLEAR" if kind == "ngo" else "GREEN")
+            org.update(
+                country=COUNTRY,
+                aliases=aliases.split(";") if aliases else [],
+                description=text,
+                tlp="CLEAR" if kind == "ngo" else "GREEN",
+            )
             self.orgs.append(org)
             article = "" if name in ("Liwa al-Fajr", "Ostrel Perimeter Services") else "the "
             self.meta[ref] = (provinces, tag, refs.get(parent, ""), article + name)
@@ -297,19 +308,28 @@ class _Demo:
         if rng.random() < {"perpetrator": 0.9, "child": 0.3}.get(pool, 0.0):
             sex = "male"
         while True:
-            parts = (rng.choice(FEMALE if sex == "female" else MALE), rng.choice(MALE),
-                     rng.choice(FAMILY))
+            parts = (
+                rng.choice(FEMALE if sex == "female" else MALE),
+                rng.choice(MALE),
+                rng.choice(FAMILY),
+            )
             latin = " ".join(p[0] for p in parts)
             if latin not in self.names and parts[0] != parts[1]:
                 break
         self.names.add(latin)
         ref = f"{PREFIX}-P-{len(self.persons) + 1:04d}"
-        person: dict[str, Any] = {"type": "person", "ref": ref, "names": [
-            {"value": latin, "script": "Latn", "kind": "full"},
-            {"value": " ".join(p[1] for p in parts), "script": "Arab", "kind": "full"}],
-            "sex": sex}
+        person: dict[str, Any] = {
+            "type": "person",
+            "ref": ref,
+            "names": [
+                {"value": latin, "script": "Latn", "kind": "full"},
+                {"value": " ".join(p[1] for p in parts), "script": "Arab", "kind": "full"},
+            ],
+            "sex": sex,
+        }
         age = {"child": rng.randint(5, 17), "perpetrator": rng.randint(34, 63)}.get(
-            pool, rng.randint(18, 78))
+            pool, rng.randint(18, 78)
+        )
         shape = rng.random()
         if shape < 0.65 or pool == "perpetrator":
             person["age"] = age
@@ -322,8 +342,11 @@ class _Demo:
         person["nationality"] = COUNTRY
         if province is not None:
             group = MAJORITY[province] if rng.random() < 0.7 else rng.choice(MAJORITY)
-            person["identities"] = {"ethnicity": group, "language": LANGUAGES[group],
-                                    "religion": rng.choices(RELIGIONS, (50, 20, 20, 10))[0]}
+            person["identities"] = {
+                "ethnicity": group,
+                "language": LANGUAGES[group],
+                "religion": rng.choices(RELIGIONS, (50, 20, 20, 10))[0],
+            }
         roles = ["victim" if pool == "child" else pool]
         extra = {"victim": "witness", "witness": "source", "defender": "source"}.get(pool)
         if extra and rng.random() < 0.2:
@@ -355,8 +378,10 @@ class _Demo:
 
     def _reports(self) -> None:
         for year in range(FIRST_DAY.year, LAST_DAY.year + 1):
-            for start, end in ((date(year, 1, 1), date(year, 6, 30)),
-                               (date(year, 7, 1), date(year, 12, 31))):
+            for start, end in (
+                (date(year, 1, 1), date(year, 6, 30)),
+                (date(year, 7, 1), date(year, 12, 31)),
+            ):
                 published = end + timedelta(days=45)
                 if published <= LAST_DAY:
                     half = "first" if start.month == 1 else "second"
@@ -370,10 +395,14 @@ class _Demo:
         ref = f"{PREFIX}-S-{len(self.sources) + 1:04d}"
         _, _, host, reliability, credibility, tlp, text = SOURCES[kind]
         source: dict[str, Any] = {
-            "type": "source", "ref": ref, "title": title, "source_type": kind,
+            "type": "source",
+            "ref": ref,
+            "title": title,
+            "source_type": kind,
             "reliability": rng.choices("ABCDEF", reliability)[0],
             "credibility": rng.choices(range(1, 7), credibility)[0],
-            "obtained_on": day.isoformat()}
+            "obtained_on": day.isoformat(),
+        }
         if host:
             source["url"] = f"https://{host}/item/{rng.randrange(10**6):06d}"
         if person:
@@ -401,25 +430,39 @@ class _Demo:
     def _event(self, number: int, province: int, day: date) -> dict[str, Any]:
         rng = self.rng
         boost = {"defender": 5.0, "speech": 3.0} if province == 3 else {}
-        key = rng.choices(list(SCENARIOS), [float(s[0]) * boost.get(k, 1.0)
-                                            for k, s in SCENARIOS.items()])[0]
+        key = rng.choices(
+            list(SCENARIOS), [float(s[0]) * boost.get(k, 1.0) for k, s in SCENARIOS.items()]
+        )[0]
         _, tags, titles, descriptions, acts_spec = SCENARIOS[key]
         pname, towns = PROVINCES[province]
         town, lat, lon = rng.choice(towns)
         perps = self._perpetrators(tags, province)
-        fill = {"town": town, "province": pname, "actor": self.meta[perps[0]["organisation"]][3],
-                "facility": rng.choice(FACILITIES)}
+        fill = {
+            "town": town,
+            "province": pname,
+            "actor": self.meta[perps[0]["organisation"]][3],
+            "facility": rng.choice(FACILITIES),
+        }
         precision, approx = rng.choices(
             (("day", False), ("month", False), ("day", True), ("month", True), ("year", False)),
-            (70, 12, 8, 6, 4))[0]
+            (70, 12, 8, 6, 4),
+        )[0]
         event: dict[str, Any] = {
-            "type": "event", "ref": f"{PREFIX}-EV-{number:04d}",
-            "title": rng.choice(titles.split("|")).format(**fill), "description": "",
-            "start": _fmt(day, precision, approx)}
+            "type": "event",
+            "ref": f"{PREFIX}-EV-{number:04d}",
+            "title": rng.choice(titles.split("|")).format(**fill),
+            "description": "",
+            "start": _fmt(day, precision, approx),
+        }
         if precision == "day" and rng.random() < 0.25:
             event["end"] = _fmt(self.later(day, 1, 12), "day", approx)
-        event["place"] = {"name": town, "country": COUNTRY, "admin_area": pname,
-                          "lat": lat, "lon": lon}
+        event["place"] = {
+            "name": town,
+            "country": COUNTRY,
+            "admin_area": pname,
+            "lat": lat,
+            "lon": lon,
+        }
         recent = day >= date(2025, 7, 1)
         weights = (35, 45, 10, 7, 3) if recent else (12, 30, 38, 13, 7)
         event["status"] = rng.choices(EVENT_STATUSES, weights)[0]
@@ -439,8 +482,9 @@ class _Demo:
         if sources:
             event["source_refs"] = sources
         if rng.random() < 0.28:
-            event["interventions"] = [self._intervention(key, day)
-                                      for _ in range(rng.choice((1, 1, 2)))]
+            event["interventions"] = [
+                self._intervention(key, day) for _ in range(rng.choice((1, 1, 2)))
+            ]
         return event
 
     def _perpetrators(self, tags: str, province: int) -> list[dict[str, Any]]:
@@ -449,8 +493,11 @@ class _Demo:
         local = [r for r in matching if self.meta[r][0] == "*" or str(province) in self.meta[r][0]]
         main = rng.choice(local or matching)
         perps: list[dict[str, Any]] = [{"organisation": main, "involvement": "direct"}]
-        helpers = [r for r, (provinces, tag, _, _) in self.meta.items()
-                   if tag in ("militia", "psc") and str(province) in provinces and r != main]
+        helpers = [
+            r
+            for r, (provinces, tag, _, _) in self.meta.items()
+            if tag in ("militia", "psc") and str(province) in provinces and r != main
+        ]
         if helpers and rng.random() < 0.15:
             perps.append({"organisation": rng.choice(helpers), "involvement": "assisted"})
         if self.meta[main][2] and rng.random() < 0.08:
@@ -461,8 +508,16 @@ class _Demo:
             perps.append({"person": rng.choice(self.commanders[main]), "involvement": "ordered"})
         return perps
 
-    def _act(self, act_type: str, mode: str, province: int, town: str, day: date,
-             perps: list[dict[str, Any]], sources: list[str]) -> dict[str, Any]:
+    def _act(
+        self,
+        act_type: str,
+        mode: str,
+        province: int,
+        town: str,
+        day: date,
+        perps: list[dict[str, Any]],
+        sources: list[str],
+    ) -> dict[str, Any]:
         rng = self.rng
         victim: dict[str, Any] | None = None
         if mode != "group" and rng.random() < {"person": 0.7, "child": 0.5}.get(mode, 0.9):
@@ -476,8 +531,11 @@ class _Demo:
                 minority = rng.choice([g for g in LANGUAGES if g != MAJORITY[province]])
                 label, low, high = minority + " residents of {town}", 50, 4000
             victim = {"group": label.format(town=town), "count": rng.randint(low, high)}
-        act: dict[str, Any] = {"act_type": act_type, "victim": victim,
-                               "perpetrators": [dict(p) for p in perps]}
+        act: dict[str, Any] = {
+            "act_type": act_type,
+            "victim": victim,
+            "perpetrators": [dict(p) for p in perps],
+        }
         if sources and rng.random() < 0.5:
             act["sources"] = [rng.choice(sources)]
         return act
@@ -496,8 +554,9 @@ class _Demo:
                     if person is None:
                         continue
                 title = rng.choice(SOURCES[kind][1].split("|"))
-                ref = self._source(kind, title.format(town=town, province=pname),
-                                   self.later(day, 1, 120), person)
+                ref = self._source(
+                    kind, title.format(town=town, province=pname), self.later(day, 1, 120), person
+                )
             if ref and ref not in refs:
                 refs.append(ref)
         return refs
@@ -511,8 +570,13 @@ class _Demo:
         old = (LAST_DAY - on).days > 180
         status = rng.choices(INTERVENTION_STATUSES, (3, 12, 85) if old else (45, 45, 10))[0]
         actor, text = INTERVENTIONS[kind]
-        return {"type": kind, "on": on.isoformat(), "status": status, "actor": actor,
-                "description": text}
+        return {
+            "type": kind,
+            "on": on.isoformat(),
+            "status": status,
+            "actor": actor,
+            "description": text,
+        }
 
 
 def generate_demo(seed: int = 7, events: int = 600) -> Iterator[dict[str, Any]]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from tocsin.cases import views
@@ -14,6 +14,8 @@ from tocsin.cases.dates import parse_span
 from tocsin.cases.models import Act, ActPerpetrator, Event, EventStatusChange, Organisation
 from tocsin.cases.records import (
     audit_listed,
+    changed_tlp,
+    contains,
     fetch,
     paginate,
     tlp_rank,
@@ -106,14 +108,14 @@ def update(session: Session, actor: Actor, event_id: str, data: EventUpdate) -> 
             changes[key] = getattr(data, key)
     if "start" in given or "end" in given:
         start = data.start or views.date_text(event.start_date, event.start_precision)
-        end = data.end if "end" in given else None
+        end = data.end if "end" in given else views.end_text(event.end_date, event.end_precision)
         if start is None:
             raise ValidationFailed.on("start", "is required")
         changes.update(span_columns(start, end))
     if data.place is not None:
         changes.update(place_columns(data.place))
     if data.tlp is not None:
-        changes["tlp"] = tlp_rank(data.tlp)
+        changes["tlp"] = changed_tlp(actor, event, data.tlp)
     changed = [k for k, v in changes.items() if getattr(event, k) != v]
     for key in changed:
         setattr(event, key, changes[key])
@@ -195,11 +197,6 @@ def _org_and_units(session: Session, org_id: str) -> list[str]:
     return ids
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def filtered(session: Session, actor: Actor, f: EventFilters) -> Select[Any]:
     q = visible_query(Event, actor)
     if f.date_from:
@@ -211,13 +208,7 @@ def filtered(session: Session, actor: Actor, f: EventFilters) -> Select[Any]:
     if f.admin_area:
         q = q.where(func.lower(Event.admin_area) == f.admin_area.lower())
     if f.place:
-        pat = _like(f.place)
-        q = q.where(
-            or_(
-                func.lower(Event.place_name).like(pat, escape="\\"),
-                func.lower(Event.admin_area).like(pat, escape="\\"),
-            )
-        )
+        q = q.where(or_(contains(Event.place_name, f.place), contains(Event.admin_area, f.place)))
     if f.status:
         q = q.where(Event.status == _check_status(f.status).value)
     if f.tlp:
@@ -226,24 +217,19 @@ def filtered(session: Session, actor: Actor, f: EventFilters) -> Select[Any]:
     if f.act_type:
         act_conds.append(Act.act_type == f.act_type)
     if f.victim_group:
-        act_conds.append(func.lower(Act.victim_group).like(_like(f.victim_group), escape="\\"))
+        act_conds.append(contains(Act.victim_group, f.victim_group))
     if f.perpetrator_org:
         orgs = _org_and_units(session, f.perpetrator_org)
         act_conds.append(
-            exists().where(
-                ActPerpetrator.act_id == Act.id, ActPerpetrator.organisation_id.in_(orgs)
+            Act.id.in_(
+                select(ActPerpetrator.act_id).where(ActPerpetrator.organisation_id.in_(orgs))
             )
         )
     if act_conds:
-        q = q.where(exists().where(Act.event_id == Event.id, visible(Act, actor), *act_conds))
+        # IN over the acts index (act_type, event_id) beats a correlated EXISTS per event.
+        q = q.where(Event.id.in_(select(Act.event_id).where(visible(Act, actor), *act_conds)))
     if f.q:
-        pat = _like(f.q)
-        q = q.where(
-            or_(
-                func.lower(Event.title).like(pat, escape="\\"),
-                func.lower(Event.description).like(pat, escape="\\"),
-            )
-        )
+        q = q.where(or_(contains(Event.title, f.q), contains(Event.description, f.q)))
     if f.sort not in SORTS:
         raise ValidationFailed.on("sort", f"unknown sort {f.sort!r}; use one of {', '.join(SORTS)}")
     return q.order_by(*SORTS[f.sort])

@@ -79,7 +79,8 @@ class Selection:
             return true()
         if model is Organisation:
             ids: Any = select(ActPerpetrator.organisation_id).where(
-                ActPerpetrator.act_id.in_(self._act_ids()))
+                ActPerpetrator.act_id.in_(self._act_ids())
+            )
             return Organisation.id.in_(ids)
         sources = select(SourceLink.source_id).where(or_(
             and_(SourceLink.target_type == "event", SourceLink.target_id.in_(self._event_ids())),
@@ -94,7 +95,7 @@ class Selection:
         )
         return Person.id.in_(ids)
 
-    def batches(self, query: Select[Any], key: Any) -> Iterator[list[Any]]:
+    def batches(self, query: Any, key: Any) -> Iterator[list[Any]]:
         """Keyset pagination on the id: memory stays flat however many rows there are."""
         last: str | None = None
         while True:
@@ -103,7 +104,8 @@ class Selection:
             if not rows:
                 return
             yield rows
-            last = rows[-1][0].id if hasattr(rows[-1][0], "id") else rows[-1][0]
+            first = rows[-1][0]  # an entity, or the id when the query selects columns
+            last = first if isinstance(first, str) else first.id
             self.session.expunge_all()
 
 
@@ -112,14 +114,19 @@ class Selection:
 
 def organisations(sel: Selection) -> Iterator[dict[str, Any]]:
     """Parents before units, so each line only names refs declared above it."""
-    rows = list(sel.session.scalars(
-        select(Organisation).where(sel.scope(Organisation), sel.linked_to(Organisation))))  # fmt: skip
+    query = select(Organisation).where(sel.scope(Organisation), sel.linked_to(Organisation))
+    rows = list(sel.session.scalars(query))
     by_id = {o.id: o for o in rows}
     if sel.filters is not None:  # a unit's parent comes along, if the actor may see it
         parents = {o.parent_id for o in rows if o.parent_id and o.parent_id not in by_id}
         while parents:
-            found = list(sel.session.scalars(
-                select(Organisation).where(Organisation.id.in_(parents), sel.scope(Organisation))))
+            found = list(
+                sel.session.scalars(
+                    select(Organisation).where(
+                        Organisation.id.in_(parents), sel.scope(Organisation)
+                    )
+                )
+            )
             by_id.update({o.id: o for o in found})
             parents = {o.parent_id for o in found if o.parent_id and o.parent_id not in by_id}
     done: set[str] = set()
@@ -183,8 +190,11 @@ def _identities(session: Session, ids: set[str], states: dict[str, Any],
                 recipient: str) -> dict[str, dict[str, Any]]:  # fmt: skip
     internal = recipient == consents.INTERNAL
     out: dict[str, dict[str, Any]] = {pid: {"names": []} for pid in ids}
-    rows = session.execute(select(Person.id, Person.birth_date, Person.identities,
-                                  Person.contact, Person.notes).where(Person.id.in_(ids)))
+    rows = session.execute(
+        select(Person.id, Person.birth_date, Person.identities, Person.contact, Person.notes).where(
+            Person.id.in_(ids)
+        )
+    )
     for pid, birth, identities, contact, notes in rows:
         # Case notes are the team's working notes, not the person's identity: internal only.
         out[pid].update(birth_date=birth, identities=identities, contact=contact,
@@ -192,8 +202,9 @@ def _identities(session: Session, ids: set[str], states: dict[str, Any],
     names = session.scalars(select(PersonName).where(PersonName.person_id.in_(ids))
                             .order_by(PersonName.person_id, PersonName.position))  # fmt: skip
     for n in names:
-        out[n.person_id]["names"].append(_compact({"value": n.value, "script": n.script,
-                                                   "kind": n.kind, "language": n.language}))
+        out[n.person_id]["names"].append(
+            _compact({"value": n.value, "script": n.script, "kind": n.kind, "language": n.language})
+        )
     consent_ids = [s.consent_id for pid, s in states.items() if pid in ids and s.consent_id]
     for c in session.scalars(select(Consent).where(Consent.id.in_(consent_ids))):
         out[c.person_id]["consent"] = _compact({
@@ -249,7 +260,8 @@ def _event_records(sel: Selection, evs: list[Event]) -> list[dict[str, Any]]:
             links.setdefault(target, []).append(sel.source_refs[source])
     ivs: dict[str, list[Intervention]] = {}
     for iv in s.scalars(select(Intervention).where(Intervention.event_id.in_(ids),
-                                                   sel.scope(Intervention))):  # fmt: skip
+                                                   sel.scope(Intervention))
+                        .order_by(Intervention.created_at, Intervention.id)):  # fmt: skip
         ivs.setdefault(iv.event_id or "", []).append(iv)
     by_event: dict[str, list[Act]] = {}
     for a in acts:
@@ -278,7 +290,11 @@ def _event(sel: Selection, e: Event, acts: list[Act], perps: dict[str, list[ActP
 def _act(sel: Selection, e: Event, a: Act, perps: list[ActPerpetrator],
          cited: list[str]) -> dict[str, Any]:  # fmt: skip
     same_span = (a.start_date, a.start_precision, a.end_date, a.end_precision) == (
-        e.start_date, e.start_precision, e.end_date, e.end_precision)
+        e.start_date,
+        e.start_precision,
+        e.end_date,
+        e.end_precision,
+    )
     victim: dict[str, Any] | None = None
     if a.victim_person_id:
         ref = sel.person_refs.get(a.victim_person_id)
@@ -289,11 +305,15 @@ def _act(sel: Selection, e: Event, a: Act, perps: list[ActPerpetrator],
     perpetrators = []
     for p in perps:
         if p.organisation_id and p.organisation_id in sel.org_refs:
-            perpetrators.append({"organisation": sel.org_refs[p.organisation_id],
-                                 "involvement": p.involvement})
+            perpetrators.append(
+                {"organisation": sel.org_refs[p.organisation_id], "involvement": p.involvement}
+            )
         elif p.person_id and p.person_id in sel.person_refs:
-            perpetrators.append({"person": sel.person_refs[p.person_id],
-                                 "involvement": p.involvement})
+            perpetrators.append(
+                {"person": sel.person_refs[p.person_id], "involvement": p.involvement}
+            )
+    # Perpetrator rows have no order of their own: organisations first, then persons, by ref.
+    perpetrators.sort(key=lambda p: ("person" in p, p.get("organisation") or p.get("person")))
     place = _place(a)
     return _compact({
         "act_type": a.act_type,

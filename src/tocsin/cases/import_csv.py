@@ -31,9 +31,10 @@ ACT_FIELDS = {"act_start": "start", "act_end": "end", "act_description": "descri
               "act_tlp": "tlp"}  # fmt: skip
 VICTIM_FIELDS = ("victim_name", "victim_name_arabic", "victim_sex", "victim_age", "victim_roles",
                  "victim_tlp")  # fmt: skip
-ORG_FIELDS = {"perpetrator_name": "name", "perpetrator_kind": "kind"}
+ORG_FIELDS = {"perpetrator_name": "name", "perpetrator_kind": "kind", "perpetrator_tlp": "tlp"}
 SOURCE_FIELDS = {"source_title": "title", "source_type": "source_type",
-                 "reliability": "reliability", "credibility": "credibility"}  # fmt: skip
+                 "reliability": "reliability", "credibility": "credibility",
+                 "source_tlp": "tlp"}  # fmt: skip
 REQUIRED = ("event_ref", "act_type")
 COLUMNS = frozenset(
     [*REQUIRED, *EVENT_FIELDS, *PLACE_FIELDS, *ACT_FIELDS, *VICTIM_FIELDS, *ORG_FIELDS,
@@ -41,6 +42,8 @@ COLUMNS = frozenset(
      "involvement", "source_ref"]
 )  # fmt: skip
 ACT_COLUMNS = COLUMNS - {"event_ref", *EVENT_FIELDS, *PLACE_FIELDS}
+# Text a spreadsheet would run as a formula; CSV exports write it after a quote (``'=``).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Where a field of the event dictionary came from, by record kind and path (indexes removed).
 EVENT_PATHS = {
@@ -104,7 +107,7 @@ def _pick(row: dict[str, str], columns: dict[str, str]) -> dict[str, str]:
 
 
 class _EventBuilder:
-    """Turns the rows of one event_ref into its JSON-line dictionary and the origin of each field."""
+    """The rows of one event_ref as its JSON-line dictionary, and where each field came from."""
 
     def __init__(self, ref: str, rows: list[tuple[int, dict[str, str]]],
                  seen: dict[tuple[str, str], tuple[int, dict[str, str]]],
@@ -156,8 +159,9 @@ class _EventBuilder:
             act["victim"] = victim
         perpetrator = self._linked(number, row, "perpetrator_ref", ORG_FIELDS, "organisations")
         if perpetrator:
-            act["perpetrators"] = [{"organisation": perpetrator,
-                                    "involvement": row.get("involvement", "direct")}]
+            act["perpetrators"] = [
+                {"organisation": perpetrator, "involvement": row.get("involvement", "direct")}
+            ]
         elif "involvement" in row:
             self.problems.add(number, "perpetrator_ref", "is required when involvement is given")
         source = self._linked(number, row, "source_ref", SOURCE_FIELDS, "sources")
@@ -229,6 +233,13 @@ def _rows(reader: FileReader, problems: Problems, digest: Any) -> Iterator[list[
         problems.add(0, "", f"not valid CSV near line {parser.line_num}: {exc}")
 
 
+def _cell(value: str) -> str:
+    value = value.strip()
+    if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+        return value[1:]  # written by an export to keep spreadsheets from running it
+    return value
+
+
 def _header(cells: list[str], problems: Problems) -> list[str] | None:
     header = [c.strip() for c in cells]
     unknown = [c for c in header if c not in COLUMNS]
@@ -258,7 +269,7 @@ def _grouped(reader: FileReader, problems: Problems,
         if len(cells) > len(header):
             problems.add(number, "", f"has {len(cells)} cells; the header has {len(header)}")
             continue
-        row = {header[i]: v.strip() for i, v in enumerate(cells) if v.strip()}
+        row = {header[i]: _cell(v) for i, v in enumerate(cells) if v.strip()}
         if not row:
             continue
         nul = [col for col, value in row.items() if "\x00" in value]
@@ -281,5 +292,6 @@ def csv_items(reader: FileReader, problems: Problems, digest: Any) -> Iterator[I
         if isinstance(parsed, list):
             for field_name, message in parsed:
                 problems.add(*origin.locate(field_name), message)
+            reader.rejected += 1
             continue
         yield Item(origin.first, parsed, origin)

@@ -149,6 +149,7 @@ class FileReader:
         self.format: Format = format_of(path)
         self.unit = UNITS[self.format]
         self.lines = 0
+        self.rejected = 0  # records refused by their shape (so their refs are unknown)
         self.sha256 = ""
 
     def items(self, problems: Problems) -> Iterator[Item]:
@@ -156,6 +157,7 @@ class FileReader:
             problems.add(0, "", f"no such file: {self.path}")
             return
         digest = hashlib.sha256()
+        self.rejected = 0
         if self.format == "jsonl":
             yield from self._jsonl(problems, digest)
         else:
@@ -174,6 +176,7 @@ class FileReader:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     problems.add(lineno, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+                    self.rejected += 1
                     continue
                 text = text.removeprefix("\ufeff") if lineno == 1 else text
                 stripped = text.strip()
@@ -182,10 +185,12 @@ class FileReader:
                 data, error = decode_json(stripped)
                 if error is not None:
                     problems.add(lineno, "", error)
+                    self.rejected += 1
                     continue
                 parsed = parse_line(data)
                 if isinstance(parsed, list):
                     for field_name, message in parsed:
                         problems.add(lineno, field_name, message)
+                    self.rejected += 1
                     continue
                 yield Item(lineno, parsed)

@@ -103,7 +103,6 @@ class Writer:
         record = item.record
         self.buffered += 1
         if isinstance(record, EventLine):
-            self.events_since_commit += 1
             self._event(record)
         elif isinstance(record, PersonLine):
             self._person(record)
@@ -129,11 +128,12 @@ class Writer:
         return {"id": new_id(), "tlp": tlp, "created_at": self.now, "updated_at": self.now,
                 "created_by": self.user, "updated_by": self.user}  # fmt: skip
 
-    def _ordered_stamp(self) -> datetime:
+    def _ordered_stamp(self) -> dict[str, datetime]:
         # Rows of one import share a clock reading; a microsecond apart they keep file order
-        # (an event's acts are listed by created_at).
+        # (an event's acts, interventions and source links are listed by created_at).
         self._tick += 1
-        return self.now + timedelta(microseconds=self._tick)
+        at = self.now + timedelta(microseconds=self._tick)
+        return {"created_at": at, "updated_at": at}
 
     def _new(self, kind: str, ref: str | None) -> bool:
         if ref is not None and ref in self.ids[kind]:
@@ -145,9 +145,15 @@ class Writer:
         if not self._new("organisation", o.ref):
             return
         row = self._stamp(_rank(o.tlp))
-        row.update(name=o.name, kind=o.kind, country=o.country, aliases=list(o.aliases),
-                   description=o.description, external_id=o.ref,
-                   parent_id=self.ids["organisation"].get(o.parent) if o.parent else None)
+        row.update(
+            name=o.name,
+            kind=o.kind,
+            country=o.country,
+            aliases=list(o.aliases),
+            description=o.description,
+            external_id=o.ref,
+            parent_id=self._id("organisation", o.parent),
+        )
         self._keep("organisation", o.ref, row)
         self.rows[Organisation].append(row)
 
@@ -155,17 +161,37 @@ class Writer:
         if not self._new("person", p.ref):
             return
         row = self._stamp(_rank(p.tlp))
-        row.update(sex=p.sex, age=p.age, age_min=p.age_min, age_max=p.age_max,
-                   birth_date=p.birth_date or None, nationality=p.nationality,
-                   identities=dict(p.identities) or None, contact=dict(p.contact) or None,
-                   notes=p.notes, roles=sorted(set(p.roles)), external_id=p.ref)
+        row.update(
+            sex=p.sex,
+            age=p.age,
+            age_min=p.age_min,
+            age_max=p.age_max,
+            birth_date=p.birth_date or None,
+            nationality=p.nationality,
+            identities=dict(p.identities) or None,
+            contact=dict(p.contact) or None,
+            notes=p.notes,
+            roles=sorted(set(p.roles)),
+            external_id=p.ref,
+        )
         self._keep("person", p.ref, row)
         self.rows[Person].append(row)
         names = self.rows[PersonName]
+        # As in consent.create: a person not consenting to be on file is not findable by name.
+        searchable = p.consent is None or p.consent.use_in_case_file
         for i, n in enumerate(p.names):
-            names.append({"id": new_id(), "person_id": row["id"], "value": n.value,
-                          "script": n.script, "kind": n.kind, "language": n.language,
-                          "position": i, "search_tokens": self._search_tokens(n.value)})
+            names.append(
+                {
+                    "id": new_id(),
+                    "person_id": row["id"],
+                    "value": n.value,
+                    "script": n.script,
+                    "kind": n.kind,
+                    "language": n.language,
+                    "position": i,
+                    "search_tokens": self._search_tokens(n.value) if searchable else "",
+                }
+            )
         if p.consent is not None:
             c = p.consent
             consent = self._stamp(_rank(c.tlp))
@@ -190,12 +216,23 @@ class Writer:
         if not self._new("source", s.ref):
             return
         row = self._stamp(_rank(s.tlp))
-        row.update(title=s.title, source_type=s.source_type, reliability=s.reliability.upper(),
-                   credibility=s.credibility, description=s.description, url=s.url,
-                   obtained_on=s.obtained_on, external_id=s.ref,
-                   person_id=self.ids["person"].get(s.person) if s.person else None)
+        row.update(
+            title=s.title,
+            source_type=s.source_type,
+            reliability=s.reliability.upper(),
+            credibility=s.credibility,
+            description=s.description,
+            url=s.url,
+            obtained_on=s.obtained_on,
+            external_id=s.ref,
+            person_id=self._id("person", s.person),
+        )
         self._keep("source", s.ref, row)
         self.rows[Source].append(row)
+
+    def _id(self, kind: str, ref: str | None) -> str | None:
+        """The id of a ref; validation guaranteed it is in the file or the database."""
+        return self.ids[kind][ref] if ref is not None else None
 
     def _keep(self, kind: str, ref: str | None, row: dict[str, Any]) -> None:
         if ref is not None:
@@ -211,15 +248,29 @@ class Writer:
             self._source(s)
         if not self._new("event", e.ref):
             return
+        self.events_since_commit += 1  # batches count events written, not ones skipped
         tlp = _rank(e.tlp)
         row = self._stamp(tlp)
-        row.update(title=e.title, description=e.description, status=e.status,
-                   external_id=e.ref, **_span(e.start, e.end), **_place(e.place))
+        row.update(
+            title=e.title,
+            description=e.description,
+            status=e.status,
+            external_id=e.ref,
+            **_span(e.start, e.end),
+            **_place(e.place),
+        )
         self._keep("event", e.ref, row)
         self.rows[Event].append(row)
         self.rows[EventStatusChange].append(
-            {"id": new_id(), "event_id": row["id"], "from_status": None, "to_status": e.status,
-             "reason": "imported", "changed_by": self.user, "changed_at": self.now}
+            {
+                "id": new_id(),
+                "event_id": row["id"],
+                "from_status": None,
+                "to_status": e.status,
+                "reason": "imported",
+                "changed_by": self.user,
+                "changed_at": self.now,
+            }
         )
         self._links("event", row["id"], e.source_refs)
         for act in e.acts:
@@ -237,19 +288,17 @@ class Writer:
         place = _place(a.place, event) if a.place else {k: event[k] for k in PLACE_KEYS}
         victim = a.victim
         row.update(event_id=event["id"], act_type=a.act_type, description=a.description,
-                   victim_person_id=self.ids["person"][victim.person]
-                   if victim and victim.person else None,
+                   victim_person_id=self._id("person", victim.person if victim else None),
                    victim_group=victim.group if victim else None,
                    victim_count=victim.count if victim else 1,
-                   created_at=self._ordered_stamp(), **span, **place)  # fmt: skip
+                   **self._ordered_stamp(), **span, **place)  # fmt: skip
         self.rows[Act].append(row)
         perpetrators = self.rows[ActPerpetrator]
         for p in a.perpetrators:
             perpetrators.append({
                 "id": new_id(), "act_id": row["id"], "involvement": p.involvement,
-                "organisation_id": self.ids["organisation"][p.organisation]
-                if p.organisation else None,
-                "person_id": self.ids["person"][p.person] if p.person else None,
+                "organisation_id": self._id("organisation", p.organisation),
+                "person_id": self._id("person", p.person),
             })  # fmt: skip
         self._links("act", row["id"], a.sources)
 
@@ -258,11 +307,12 @@ class Writer:
         for ref in dict.fromkeys(refs):  # a source named twice is linked once
             links.append({"id": new_id(), "source_id": self.ids["source"][ref],
                           "target_type": target_type, "target_id": target_id, "note": "",
-                          "created_at": self.now, "created_by": self.user})  # fmt: skip
+                          "created_at": self._ordered_stamp()["created_at"],
+                          "created_by": self.user})  # fmt: skip
 
     def _intervention(self, event_id: str, event_tlp: int, iv: InterventionLine) -> None:
         row = self._stamp(_rank(iv.tlp) if iv.tlp else event_tlp)
         row.update(event_id=event_id, person_id=None, intervention_type=iv.type,
                    status=iv.status, on_date=iv.on, actor=iv.actor, description=iv.description,
-                   outcome=iv.outcome)  # fmt: skip
+                   outcome=iv.outcome, **self._ordered_stamp())  # fmt: skip
         self.rows[Intervention].append(row)

@@ -76,6 +76,9 @@ def import_cases(
     with db.sessions() as session:
         try:
             known, records = _validate(session, actor, reader)
+            # End the read snapshot: SQLite cannot turn a stale read into a write, and the
+            # writing pass is a transaction of its own anyway.
+            session.rollback()
             report = ImportReport(reader.path.name, reader.format, reader.sha256, reader.lines,
                                   records)  # fmt: skip
             _write(session, actor, reader, known, report, commit_every, progress)
@@ -99,7 +102,9 @@ def _validate(session: Session, actor: Actor,
             break
     if not problems and checker.records == 0:
         problems.add(0, "", "the file holds no records")
-    known = checker.resolve(session) if not problems else {}
+    # Refs are checked against the database even when some lines had problems, to report
+    # everything at once; not when a record was unreadable, as what it declared is unknown.
+    known = checker.resolve(session) if not problems.full and not reader.rejected else {}
     if problems:
         raise problems.fail(reader.path.name, reader.unit)
     return known, checker.records

@@ -12,6 +12,7 @@ from tocsin.cases import views
 from tocsin.cases.models import Event, Intervention, Person
 from tocsin.cases.records import (
     audit_listed,
+    changed_tlp,
     fetch,
     paginate,
     reference,
@@ -72,8 +73,8 @@ def update(session: Session, actor: Actor, item_id: str, data: InterventionUpdat
         if key in given and (value is not None or key == "on_date") and getattr(item, key) != value:
             setattr(item, key, value)
             changed.append(key)
-    if data.tlp is not None and tlp_rank(data.tlp) != item.tlp:
-        item.tlp = tlp_rank(data.tlp)
+    if data.tlp is not None and changed_tlp(actor, item, data.tlp) != item.tlp:
+        item.tlp = changed_tlp(actor, item, data.tlp)
         changed.append("tlp")
     if changed:
         item.updated_by = actor.user_id

@@ -275,3 +275,13 @@ class Intervention(Record, Base):
     actor: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(Text, default="")
+
+
+# The kinds of record a source can stand behind, by the name links use for them.
+LINK_TARGETS: dict[str, type[Record]] = {
+    "event": Event,
+    "act": Act,
+    "person": Person,
+    "organisation": Organisation,
+    "intervention": Intervention,
+}

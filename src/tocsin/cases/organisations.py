@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import Select, or_
 from sqlalchemy.orm import Session
 
 from tocsin.cases import views
 from tocsin.cases.models import Organisation
 from tocsin.cases.records import (
     audit_listed,
+    changed_tlp,
+    contains,
     fetch,
     paginate,
     reference,
@@ -76,8 +78,8 @@ def update(session: Session, actor: Actor, org_id: str, data: OrganisationUpdate
         if key in given and settable and getattr(org, key) != value:
             setattr(org, key, value)
             changed.append(key)
-    if data.tlp is not None and tlp_rank(data.tlp) != org.tlp:
-        org.tlp = tlp_rank(data.tlp)
+    if data.tlp is not None and changed_tlp(actor, org, data.tlp) != org.tlp:
+        org.tlp = changed_tlp(actor, org, data.tlp)
         changed.append("tlp")
     if changed:
         org.updated_by = actor.user_id
@@ -97,13 +99,7 @@ class OrganisationFilters:
 def filtered(actor: Actor, f: OrganisationFilters) -> Select[Any]:
     q = visible_query(Organisation, actor)
     if f.q:
-        pat = f"%{f.q.lower()}%"
-        q = q.where(
-            or_(
-                func.lower(Organisation.name).like(pat),
-                func.lower(Organisation.description).like(pat),
-            )
-        )
+        q = q.where(or_(contains(Organisation.name, f.q), contains(Organisation.description, f.q)))
     if f.kind:
         q = q.where(Organisation.kind == f.kind)
     if f.parent_id:

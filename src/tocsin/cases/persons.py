@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session, selectinload
 from tocsin.cases import consent, views
 from tocsin.cases.dates import parse_fuzzy
 from tocsin.cases.models import Act, Person, PersonName
-from tocsin.cases.records import audit_listed, fetch, paginate, tlp_rank, visible_query, written
+from tocsin.cases.records import (
+    audit_listed,
+    changed_tlp,
+    contains,
+    fetch,
+    paginate,
+    tlp_rank,
+    visible_query,
+    written,
+)
 from tocsin.cases.schemas import NameIn, Page, PersonCreate, PersonPublic, PersonUpdate
 from tocsin.cases.vocabulary import Vocabularies
 from tocsin.core import audit
@@ -109,8 +118,8 @@ def update(session: Session, actor: Actor, person_id: str, data: PersonUpdate) -
     if data.roles is not None:
         person.roles = sorted(set(data.roles))
         changed.append("roles")
-    if data.tlp is not None and tlp_rank(data.tlp) != person.tlp:
-        person.tlp = tlp_rank(data.tlp)
+    if data.tlp is not None and changed_tlp(actor, person, data.tlp) != person.tlp:
+        person.tlp = changed_tlp(actor, person, data.tlp)
         changed.append("tlp")
     if data.names is not None:
         person.names = name_rows(data.names)
@@ -146,7 +155,9 @@ def filtered(actor: Actor, f: PersonFilters) -> Select[Any]:
             blind = ring.blind_token(token)
             q = q.where(
                 Person.id.in_(
-                    select(PersonName.person_id).where(PersonName.search_tokens.like(f"%{blind}%"))
+                    select(PersonName.person_id).where(
+                        contains(PersonName.search_tokens, blind, fold_case=False)
+                    )
                 )
             )
     if f.role:

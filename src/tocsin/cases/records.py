@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from tocsin.core import audit
@@ -53,10 +53,34 @@ def tlp_rank(label: str) -> int:
     return int(TLP.parse(label))
 
 
+def contains(column: Any, text: str, fold_case: bool = True) -> ColumnElement[bool]:
+    """``column`` contains ``text`` literally: % and _ typed by a user are not wildcards."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    if fold_case:
+        return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
+    return column.like(f"%{escaped}%", escape="\\")
+
+
+def changed_tlp(actor: Actor, record: Any, label: str) -> int:
+    """The new level of an edited record. Raising a colleague's record above your own clearance
+    would make it vanish from under you mid-edit, so only its author or a cleared user may."""
+    rank = tlp_rank(label)
+    if rank > actor.clearance and record.created_by != actor.user_id:
+        raise ValidationFailed.on(
+            "tlp",
+            f"cannot raise another person's record above your own clearance "
+            f"(TLP:{actor.clearance.label}); ask a coordinator",
+        )
+    return rank
+
+
 def paginate(
     session: Session, query: Select[Any], page: int, page_size: int
 ) -> tuple[list[Any], int]:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    # Count straight off the filtered table: wrapping the whole row query in a subquery makes
+    # SQLite read every row instead of an index.
+    counter = query.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
+    total = session.scalar(counter) or 0
     rows = list(session.scalars(query.limit(page_size).offset((page - 1) * page_size)))
     return rows, total
 

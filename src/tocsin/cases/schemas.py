@@ -43,8 +43,37 @@ ShortText = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=100_000)]
 
 
+def _nul_path(value: Any, path: str = "") -> str | None:
+    """Where a NUL character hides in nested input, if anywhere."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = ((f"[{i}]", v) for i, v in enumerate(value))
+    else:
+        return None
+    for key, item in items:
+        key = str(key)
+        sub = f"{path}{key}" if key.startswith("[") else (f"{path}.{key}" if path else key)
+        found = _nul_path(item, sub)
+        if found is not None:
+            return found
+    return None
+
+
 class Strict(BaseModel):
+    """Every input shape: unknown fields refused, text trimmed, control NULs refused."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        where = _nul_path(data)
+        if where is not None:
+            raise ValueError(f"{where or 'text'} must not contain NUL characters")
+        return data
 
 
 class PlaceIn(Strict):

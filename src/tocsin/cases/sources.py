@@ -5,21 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tocsin.cases import views
 from tocsin.cases.models import (
-    Act,
-    Event,
-    Intervention,
-    Organisation,
+    LINK_TARGETS,
     Person,
     Source,
     SourceLink,
 )
 from tocsin.cases.records import (
     audit_listed,
+    changed_tlp,
+    contains,
     fetch,
     paginate,
     reference,
@@ -33,14 +32,6 @@ from tocsin.core import audit
 from tocsin.core.access import Actor
 from tocsin.core.errors import Conflict
 from tocsin.core.roles import Permission
-
-LINK_TARGETS: dict[str, type[Any]] = {
-    "event": Event,
-    "act": Act,
-    "person": Person,
-    "organisation": Organisation,
-    "intervention": Intervention,
-}
 
 
 def create(session: Session, actor: Actor, data: SourceCreate) -> Source:
@@ -92,8 +83,8 @@ def update(session: Session, actor: Actor, source_id: str, data: SourceUpdate) -
     if data.reliability is not None and data.reliability.upper() != source.reliability:
         source.reliability = data.reliability.upper()
         changed.append("reliability")
-    if data.tlp is not None and tlp_rank(data.tlp) != source.tlp:
-        source.tlp = tlp_rank(data.tlp)
+    if data.tlp is not None and changed_tlp(actor, source, data.tlp) != source.tlp:
+        source.tlp = changed_tlp(actor, source, data.tlp)
         changed.append("tlp")
     if changed:
         source.updated_by = actor.user_id
@@ -141,7 +132,7 @@ class SourceFilters:
 def filtered(actor: Actor, f: SourceFilters) -> Select[Any]:
     q = visible_query(Source, actor)
     if f.q:
-        q = q.where(func.lower(Source.title).like(f"%{f.q.lower()}%"))
+        q = q.where(contains(Source.title, f.q))
     if f.source_type:
         q = q.where(Source.source_type == f.source_type)
     if f.reliability:
@@ -165,7 +156,7 @@ def list_sources(
     rows, total = paginate(session, filtered(actor, f), page, page_size)
     audit_listed(session, actor, "source", rows)
     return Page[SourcePublic](
-        items=[views.source_public(session, s) for s in rows],
+        items=[views.source_public(session, actor, s) for s in rows],
         total=total,
         page=page,
         page_size=page_size,
@@ -173,4 +164,4 @@ def list_sources(
 
 
 def get(session: Session, actor: Actor, source_id: str) -> SourcePublic:
-    return views.source_public(session, fetch(session, Source, source_id, actor, "source"))
+    return views.source_public(session, actor, fetch(session, Source, source_id, actor, "source"))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tocsin.cases.consent import current_state
 from tocsin.cases.dates import Precision
 from tocsin.cases.models import (
+    LINK_TARGETS,
     Act,
     ActPerpetrator,
     Consent,
@@ -248,8 +249,18 @@ def organisation_public(org: Organisation) -> OrganisationPublic:
     )
 
 
-def source_public(session: Session, source: Source) -> SourcePublic:
-    links = session.scalars(select(SourceLink).where(SourceLink.source_id == source.id))
+def _visible_links(session: Session, actor: Actor, source_id: str) -> list[SourceLink]:
+    """A source's links, less those whose target the reader may not see (ids say too much)."""
+    out = []
+    for link in session.scalars(select(SourceLink).where(SourceLink.source_id == source_id)):
+        target = session.get(LINK_TARGETS[link.target_type], link.target_id)
+        if target is not None and actor.may_see(target.tlp, target.created_by):
+            out.append(link)
+    return out
+
+
+def source_public(session: Session, actor: Actor, source: Source) -> SourcePublic:
+    links = _visible_links(session, actor, source.id)
     return SourcePublic(
         id=source.id,
         title=source.title,
@@ -276,7 +287,7 @@ def source_public(session: Session, source: Source) -> SourcePublic:
     )
 
 
-def consent_public(consent: Consent) -> ConsentPublic:
+def consent_public(consent: Consent, reveal: bool = True) -> ConsentPublic:
     return ConsentPublic(
         id=consent.id,
         person_id=consent.person_id,
@@ -285,9 +296,9 @@ def consent_public(consent: Consent) -> ConsentPublic:
         given_on=consent.given_on,
         recorded_how=consent.recorded_how,
         recorded_by=consent.recorded_by,
-        notes=consent.notes,
+        notes=consent.notes if reveal else None,
         withdrawn_at=consent.withdrawn_at,
-        withdrawn_reason=consent.withdrawn_reason,
+        withdrawn_reason=consent.withdrawn_reason if reveal else None,
         active=consent.withdrawn_at is None,
         tlp=TLP(consent.tlp).label,
         created_at=consent.created_at,

@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -40,6 +40,11 @@ class AuditFilters:
     until: datetime | None = None
 
 
+def _as_utc(moment: datetime) -> datetime:
+    """A time given without a zone is read as UTC, the zone the log is kept in."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 def query(actor: Actor, f: AuditFilters) -> Select[Any]:
     actor.require(Permission.READ_AUDIT)
     q = select(AuditEntry)
@@ -52,9 +57,9 @@ def query(actor: Actor, f: AuditFilters) -> Select[Any]:
     if f.entity_id:
         q = q.where(AuditEntry.entity_id == f.entity_id)
     if f.since:
-        q = q.where(AuditEntry.at >= f.since)
+        q = q.where(AuditEntry.at >= _as_utc(f.since))
     if f.until:
-        q = q.where(AuditEntry.at <= f.until)
+        q = q.where(AuditEntry.at <= _as_utc(f.until))
     return q.order_by(AuditEntry.id.desc())
 
 

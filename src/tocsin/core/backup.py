@@ -131,8 +131,11 @@ def decoder(col: Column[Any]) -> Callable[[Any], Any]:
     except NotImplementedError:
         return lambda v: v
     parse: dict[type, Callable[[str], Any]] = {
-        datetime: datetime.fromisoformat, date: date.fromisoformat, time: time.fromisoformat,
-        bytes: bytes.fromhex, Decimal: Decimal,
+        datetime: datetime.fromisoformat,
+        date: date.fromisoformat,
+        time: time.fromisoformat,
+        bytes: bytes.fromhex,
+        Decimal: Decimal,
     }
     if kind not in parse:
         return lambda v: v
@@ -236,8 +239,11 @@ def _tar_mode(dest: Path) -> Literal["w", "w:gz"]:
 
 
 def _write_archive(
-    part: Path, mode: Literal["w", "w:gz"], members: list[tuple[str, Path]],
-    header: dict[str, Any], progress: Progress,
+    part: Path,
+    mode: Literal["w", "w:gz"],
+    members: list[tuple[str, Path]],
+    header: dict[str, Any],
+    progress: Progress,
 ) -> None:
     digests: dict[str, str] = {}
     fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -269,17 +275,24 @@ def create_backup(
             counts, revision = _dump_database(db, Path(tmp), progress)
             dumps = [(f"db/{n}.jsonl", Path(tmp) / f"{n}.jsonl") for n in counts]
             members = [(KEY_MEMBER, settings.key_file), *dumps, *files]
-            _write_archive(part, _tar_mode(dest), members,
-                           _header(counts, revision, db.dialect), progress)
+            _write_archive(
+                part, _tar_mode(dest), members, _header(counts, revision, db.dialect), progress
+            )
     except BaseException:
         part.unlink(missing_ok=True)
         raise
     os.replace(part, dest)
     rows = sum(counts.values())
     with db.session() as s:
-        audit.record(s, None, audit.Action.BACKUP, "store", "",
-                     {"file": dest.name, "rows": rows, "evidence_files": len(files)},
-                     f"backup written to {dest.name}")
+        audit.record(
+            s,
+            None,
+            audit.Action.BACKUP,
+            "store",
+            "",
+            {"file": dest.name, "rows": rows, "evidence_files": len(files)},
+            f"backup written to {dest.name}",
+        )
     return BackupReport(dest, counts, rows, len(files), dest.stat().st_size, revision)
 
 
@@ -454,8 +467,10 @@ def _preflight(
     busy = _tables_with_rows(db)
     if busy and not force:
         held = ", ".join(f"{k} ({v} rows)" for k, v in busy.items())
-        raise Conflict(f"the target database already holds data: {held}. Restore into an empty "
-                       "store, or use force to replace everything in it")
+        raise Conflict(
+            f"the target database already holds data: {held}. Restore into an empty "
+            "store, or use force to replace everything in it"
+        )
     for name, digest in manifest["members"].items():
         if name.startswith("evidence/"):
             target = _inside(settings.evidence_dir, name)
@@ -468,14 +483,19 @@ def _migrate_to(db: Database, revision: str | None) -> None:
     try:
         migrate.upgrade(db.engine, revision or "head")
     except CommandError:
-        raise Conflict(f"the target database has a newer schema than the backup ({revision}); "
-                       "restore into an empty database") from None
+        raise Conflict(
+            f"the target database has a newer schema than the backup ({revision}); "
+            "restore into an empty database"
+        ) from None
 
 
 @contextmanager
 def _staged_evidence(
-    tar: tarfile.TarFile, members: dict[str, tarfile.TarInfo], manifest: dict[str, Any],
-    root: Path, progress: Progress,
+    tar: tarfile.TarFile,
+    members: dict[str, tarfile.TarInfo],
+    manifest: dict[str, Any],
+    root: Path,
+    progress: Progress,
 ) -> Iterator[list[tuple[Path, Path]]]:
     """Unpack evidence beside the folder first; files move in only once the database is in."""
     names = [n for n in members if n.startswith("evidence/")]
@@ -560,8 +580,9 @@ def _relink(conn: Connection, t: Table, later: list[str], links: list[dict[str, 
     conn.execute(update(raw).where(*where).values({c: bindparam(f"v_{c}") for c in later}), links)
 
 
-def _load_table(conn: Connection, t: Table, tar: tarfile.TarFile, m: tarfile.TarInfo,
-                manifest: dict[str, Any]) -> int:
+def _load_table(
+    conn: Connection, t: Table, tar: tarfile.TarFile, m: tarfile.TarInfo, manifest: dict[str, Any]
+) -> int:
     raw, decode = raw_table(t), {c.name: decoder(c) for c in t.columns}
     later = [fk.parent.name for fk in t.foreign_keys if fk.column.table is t]
     keys = [c.name for c in t.primary_key.columns]
@@ -601,14 +622,21 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
         seq = conn.scalar(SERIAL, {"t": t.name, "c": col.name})
         if seq:
             conn.execute(
-                text(f"SELECT setval(:s, COALESCE(MAX({quote(col.name)}), 0) + 1, false) "  # noqa: S608 - names from our own metadata
-                     f"FROM {quote(t.name)}"),
+                text(
+                    f"SELECT setval(:s, COALESCE(MAX({quote(col.name)}), 0) + 1, false) "  # noqa: S608 - names from our own metadata
+                    f"FROM {quote(t.name)}"
+                ),
                 {"s": seq},
             )
 
 
-def _load_database(db: Database, tar: tarfile.TarFile, members: dict[str, tarfile.TarInfo],
-                   manifest: dict[str, Any], progress: Progress) -> dict[str, int]:
+def _load_database(
+    db: Database,
+    tar: tarfile.TarFile,
+    members: dict[str, tarfile.TarInfo],
+    manifest: dict[str, Any],
+    progress: Progress,
+) -> dict[str, int]:
     existing = set(inspect(db.engine).get_table_names())
     tables = [t for t in load_models().sorted_tables if t.name in existing]
     total, counts = sum(manifest["tables"].values()), {}
@@ -623,9 +651,15 @@ def _load_database(db: Database, tar: tarfile.TarFile, members: dict[str, tarfil
         if counts != manifest["tables"]:
             raise ValidationFailed("row counts differ from manifest.json; nothing was restored")
         _reset_sequences(conn, tables)
-        audit.record(s, None, audit.Action.RESTORE, "store", "",
-                     {"rows": total, "backup_created_at": manifest.get("created_at")},
-                     "store restored from a backup")
+        audit.record(
+            s,
+            None,
+            audit.Action.RESTORE,
+            "store",
+            "",
+            {"rows": total, "backup_created_at": manifest.get("created_at")},
+            "store restored from a backup",
+        )
     return counts
 
 
@@ -655,8 +689,9 @@ def restore_backup(
         db.dispose()
     # The rows just restored are sealed with this ring; this process must read them with it.
     install_keyring(KeyRing.from_json(key_data.decode("utf-8")))
-    return RestoreReport(counts, sum(counts.values()), len(moves),
-                         manifest.get("alembic_revision"), kept)
+    return RestoreReport(
+        counts, sum(counts.values()), len(moves), manifest.get("alembic_revision"), kept
+    )
 
 
 @contextmanager

@@ -9,6 +9,7 @@ so a ciphertext copied into another column fails to decrypt instead of leaking.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -32,7 +33,9 @@ def _b64e(raw: bytes) -> str:
 
 
 def _b64d(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    padded = (text + "=" * (-len(text) % 4)).encode("ascii")
+    # validate=True refuses stray characters instead of silently skipping them.
+    return base64.b64decode(padded, altchars=b"-_", validate=True)
 
 
 class DecryptionError(ConfigurationError):
@@ -83,7 +86,12 @@ class KeyRing:
             raise DecryptionError("value is not a Tocsin ciphertext") from None
         if prefix != PREFIX:
             raise DecryptionError(f"unknown ciphertext version {prefix!r}")
-        raw = _b64d(body)
+        try:
+            raw = _b64d(body)
+        except (ValueError, binascii.Error):
+            raise DecryptionError("ciphertext is not valid base64") from None
+        if len(raw) <= NONCE_BYTES:
+            raise DecryptionError("ciphertext is too short")
         try:
             plain = self._cipher(kid).decrypt(
                 raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8")

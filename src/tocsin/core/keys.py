@@ -153,9 +153,18 @@ def _reencrypt_all(
 
 def _record(s: Session, new: str, old: list[str], tables: dict[str, int], values: int) -> None:
     audit.record(
-        s, None, audit.Action.KEYS_ROTATED, "key_ring", new,
-        {"new_key": new, "retired": old, "rows": sum(tables.values()), "values": values,
-         "tables": tables},
+        s,
+        None,
+        audit.Action.KEYS_ROTATED,
+        "key_ring",
+        new,
+        {
+            "new_key": new,
+            "retired": old,
+            "rows": sum(tables.values()),
+            "values": values,
+            "tables": tables,
+        },
         f"encryption keys rotated: {values} values re-encrypted under {new}",
     )
 

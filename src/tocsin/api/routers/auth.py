@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tocsin.api.deps import CurrentActor, SessionDep, SettingsDep, client_ip, oauth2
-from tocsin.core import auth
+from tocsin.cases.schemas import Strict
+from tocsin.core import audit, auth
 from tocsin.core.models import User
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -31,7 +32,8 @@ class MePublic(BaseModel):
     language: str
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(Strict):
+    model_config = ConfigDict(str_strip_whitespace=False)  # a password is taken as typed
     current_password: Annotated[str, Field(min_length=1, max_length=1000)]
     new_password: Annotated[str, Field(min_length=1, max_length=1000)]
 
@@ -54,6 +56,7 @@ def revoke(
 ) -> None:
     if tok:
         auth.revoke_token(session, tok)
+        audit.record(session, actor, audit.Action.LOGOUT, "user", actor.user_id, {"via": "token"})
 
 
 @router.get("/me", response_model=MePublic)

@@ -47,4 +47,5 @@ def get_consent(consent_id: str, session: SessionDep, actor: CurrentActor) -> Co
 def withdraw_consent(
     consent_id: str, data: ConsentWithdrawIn, session: SessionDep, actor: CurrentActor
 ) -> ConsentPublic:
-    return views.consent_public(consent.withdraw(session, actor, consent_id, data))
+    record = consent.withdraw(session, actor, consent_id, data)
+    return views.consent_public(record, reveal=actor.may_see(record.tlp, record.created_by))

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from tocsin.api.deps import CurrentActor, SessionDep
+from tocsin.cases.schemas import Strict
 from tocsin.core import audit, auth
 from tocsin.core.errors import NotFound
 from tocsin.core.models import User
@@ -18,16 +19,15 @@ from tocsin.core.roles import Permission
 router = APIRouter(prefix="/users", tags=["users"])
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UserCreate(Strict):
+    model_config = ConfigDict(str_strip_whitespace=False)  # a password is taken as typed
     email: Annotated[str, Field(max_length=320)]
     password: Annotated[str, Field(max_length=1000)]
     role: str
     display_name: Annotated[str, Field(max_length=200)] = ""
 
 
-class UserUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UserUpdate(Strict):
     role: str | None = None
     active: bool | None = None
     display_name: Annotated[str | None, Field(max_length=200)] = None
@@ -83,8 +83,9 @@ def update_user(
         audit.record(
             session, actor, audit.Action.USER, "user", user.id, {"op": "role", "role": user.role}
         )
-    if data.display_name is not None:
+    if data.display_name is not None and data.display_name != user.display_name:
         user.display_name = data.display_name
+        audit.record(session, actor, audit.Action.USER, "user", user.id, {"op": "rename"})
     if data.active is not None:
         auth.set_active(session, user.email, data.active, actor)
     session.flush()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from tocsin.api.deps import CurrentActor, SessionDep
 from tocsin.cases import vocabulary
 from tocsin.cases.models import VocabularyTerm
+from tocsin.cases.schemas import Strict
 from tocsin.core import audit
 from tocsin.core.roles import Permission
 
@@ -28,16 +29,14 @@ class TermPublic(BaseModel):
     builtin: bool
 
 
-class TermCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TermCreate(Strict):
     code: Annotated[str, Field(max_length=80)]
     labels: dict[str, Annotated[str, Field(max_length=200)]]
     parent: str | None = None
     descriptions: dict[str, Annotated[str, Field(max_length=2000)]] = {}
 
 
-class TermUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TermUpdate(Strict):
     labels: dict[str, Annotated[str, Field(max_length=200)]] | None = None
     descriptions: dict[str, Annotated[str, Field(max_length=2000)]] | None = None
     active: bool | None = None
