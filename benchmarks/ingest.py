@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
-from tocsin.cases.importer import import_cases
 
 from tocsin.cases import vocabulary
+from tocsin.cases.importer import import_cases
 from tocsin.core import migrate
 from tocsin.core.auth import actor_for, create_user
 from tocsin.core.crypto import KeyRing, install_keyring
@@ -143,8 +143,13 @@ def dump_rows(db: Database) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]
     with db.engine.connect() as c:
         for table in CASE_TABLES:
             res = c.execute(text(f"SELECT * FROM {table}"))
-            out[table] = (list(res.keys()), [tuple(r) for r in res])
+            # PostgreSQL hands JSON back as Python lists; the driver needs them as JSON text.
+            out[table] = (list(res.keys()), [tuple(_plain(v) for v in r) for r in res])
     return out
+
+
+def _plain(value: Any) -> Any:
+    return json.dumps(value) if isinstance(value, list | dict) else value
 
 
 def baseline(db: Database, rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
@@ -26,6 +27,8 @@ from tocsin.core.settings import Settings, get_settings
 from tocsin.core.store import open_store
 
 API_PREFIX = "/api/v1"
+# A JSON escape for NUL, not itself escaped (an even run of backslashes before it).
+NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 ROUTERS = (
     auth,
     users,
@@ -78,14 +81,23 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def refuse_nul(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        # PostgreSQL cannot store NUL in text; refuse it at the door, naming where it was.
+        # PostgreSQL cannot store NUL in text: refuse it once, at the door, for the address
+        # and the body, rather than in every model of every request.
+        where = None
         if b"%00" in request.scope.get("query_string", b"") or "\x00" in request.url.path:
+            where = "query"
+        elif request.method in ("POST", "PUT", "PATCH"):
+            body = await request.body()
+            form = request.headers.get("content-type", "").startswith("application/x-www-form")
+            if b"\x00" in body or NUL_ESCAPE.search(body) or (form and b"%00" in body):
+                where = "body"
+        if where:
             return problems.problem(
                 422,
                 "Validation failed",
-                "the address contains a NUL character",
+                f"the {'address' if where == 'query' else 'request body'} holds a NUL character",
                 request.url.path,
-                [{"field": "query", "message": "must not contain NUL"}],
+                [{"field": where, "message": "must not contain NUL characters"}],
             )
         return await call_next(request)
 

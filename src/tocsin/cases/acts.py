@@ -163,11 +163,12 @@ def filtered(actor: Actor, f: ActFilters) -> Select[Any]:
 def list_acts(
     session: Session, actor: Actor, f: ActFilters, page: int, page_size: int
 ) -> Page[ActPublic]:
-    rows, total = paginate(session, filtered(actor, f), page, page_size)
+    rows, total, exact = paginate(session, filtered(actor, f), page, page_size)
     audit_listed(session, actor, "act", rows)
     return Page[ActPublic](
         items=[views.act_public(session, actor, a) for a in rows],
         total=total,
+        total_exact=exact,
         page=page,
         page_size=page_size,
     )

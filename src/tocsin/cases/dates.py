@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from tocsin.core.errors import ValidationFailed
 
@@ -66,6 +67,7 @@ class Span:
     end_precision: Precision
 
 
+@lru_cache(maxsize=8192)
 def parse_span(start: str, end: str | None, prefix: str = "") -> Span:
     """Parse a start and optional end: from the first day start can mean to the last of end."""
     s = parse_fuzzy(start, f"{prefix}start")

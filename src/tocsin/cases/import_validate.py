@@ -57,6 +57,11 @@ class Checker:
         self.declared: dict[str, dict[str, tuple[int, str]]] = {k: {} for k in KINDS}
         self.pending: list[Use] = []
         self.records = 0
+        # Incremental resolution: refs seen since the last look-up, and what is known so far.
+        self._fresh: list[tuple[str, str]] = []
+        self._pending_seen = 0
+        self.known: dict[str, dict[str, str]] = {k: {} for k in KINDS}
+        self._unresolved: list[Use] = []
         self.statuses = {s.value for s in Status}
 
     def check(self, item: Item) -> None:
@@ -95,6 +100,7 @@ class Checker:
             found.append((field_name, f"{kind} ref {ref!r} is already declared on {where}"))
             return
         self.declared[kind][ref] = item.where(field_name)
+        self._fresh.append((kind, ref))
 
     def _use(self, item: Item, kind: str, ref: str | None, field_name: str) -> None:
         if ref is not None and ref not in self.declared[kind]:
@@ -180,21 +186,31 @@ class Checker:
     # ---- the database --------------------------------------------------------------------------
 
     def resolve(self, session: Session) -> dict[str, dict[str, str]]:
-        """Ids of the refs already in the database: records to skip, or to link to."""
-        known: dict[str, dict[str, str]] = {}
+        """Look up, in the database, the refs seen since the last call; return the newly known
+        (ref -> id, for records the actor may see). Call :meth:`finish` after the last line."""
+        fresh = self._fresh
+        uses = self.pending[self._pending_seen :]
+        self._fresh, self._pending_seen = [], len(self.pending)
+        found: dict[str, dict[str, str]] = {}
         for kind in KINDS:
-            wanted = set(self.declared[kind]) | {u.ref for u in self.pending if u.kind == kind}
+            wanted = {ref for k, ref in fresh if k == kind}
+            wanted |= {u.ref for u in uses if u.kind == kind and u.ref not in self.known[kind]}
             visible, hidden = _lookup(session, self.actor, MODELS[kind], wanted)
-            known[kind] = visible
+            found[kind] = visible
+            self.known[kind].update(visible)
             for ref in hidden:
                 if ref in self.declared[kind]:
                     line, field_name = self.declared[kind][ref]
                     self.problems.add(line, field_name, f"{kind} ref {ref!r} is already used "
                                                         "by a record you may not see")  # fmt: skip
-        for use in self.pending:
-            if use.ref not in known[use.kind]:
-                self.problems.add(use.line, use.field, self._unknown(use))
-        return known
+        self._unresolved.extend(u for u in uses if u.ref not in self.known[u.kind])
+        return found
+
+    def finish(self) -> None:
+        """Report refs never found; worded once the whole file is known (declared too late?)."""
+        for use in self._unresolved:
+            self.problems.add(use.line, use.field, self._unknown(use))
+        self._unresolved = []
 
     def _unknown(self, use: Use) -> str:
         later = self.declared[use.kind].get(use.ref)

@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from tocsin.cases.dates import parse_span
@@ -40,6 +40,7 @@ from tocsin.cases.models import (
 from tocsin.cases.persons import search_tokens
 from tocsin.cases.schemas import PlaceIn
 from tocsin.core.access import Actor
+from tocsin.core.bulk import bulk_insert
 from tocsin.core.clock import utcnow
 from tocsin.core.ids import new_id
 from tocsin.core.tlp import TLP
@@ -116,7 +117,7 @@ class Writer:
             rows = self.rows[model]
             if rows:
                 table: Table = model.__table__
-                self.session.execute(insert(table), rows)
+                bulk_insert(self.session, table, rows)
                 if model in COUNTED:
                     self.inserted[COUNTED[model]] += len(rows)
                 self.rows[model] = []

@@ -107,11 +107,12 @@ def filtered(actor: Actor, f: InterventionFilters) -> Select[Any]:
 def list_interventions(
     session: Session, actor: Actor, f: InterventionFilters, page: int, page_size: int
 ) -> Page[InterventionPublic]:
-    rows, total = paginate(session, filtered(actor, f), page, page_size)
+    rows, total, exact = paginate(session, filtered(actor, f), page, page_size)
     audit_listed(session, actor, "intervention", rows)
     return Page[InterventionPublic](
         items=[views.intervention_public(i) for i in rows],
         total=total,
+        total_exact=exact,
         page=page,
         page_size=page_size,
     )

@@ -112,11 +112,12 @@ def filtered(actor: Actor, f: OrganisationFilters) -> Select[Any]:
 def list_organisations(
     session: Session, actor: Actor, f: OrganisationFilters, page: int, page_size: int
 ) -> Page[OrganisationPublic]:
-    rows, total = paginate(session, filtered(actor, f), page, page_size)
+    rows, total, exact = paginate(session, filtered(actor, f), page, page_size)
     audit_listed(session, actor, "organisation", rows)
     return Page[OrganisationPublic](
         items=[views.organisation_public(o) for o in rows],
         total=total,
+        total_exact=exact,
         page=page,
         page_size=page_size,
     )

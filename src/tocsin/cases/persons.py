@@ -183,7 +183,7 @@ def filtered(actor: Actor, f: PersonFilters) -> Select[Any]:
 def list_persons(
     session: Session, actor: Actor, f: PersonFilters, page: int, page_size: int
 ) -> Page[PersonPublic]:
-    rows, total = paginate(session, filtered(actor, f), page, page_size)
+    rows, total, exact = paginate(session, filtered(actor, f), page, page_size)
     audit_listed(session, actor, "person", rows)
     consents = consent.states(session, [p.id for p in rows])
     return Page[PersonPublic](
@@ -192,6 +192,7 @@ def list_persons(
             for p in rows
         ],
         total=total,
+        total_exact=exact,
         page=page,
         page_size=page_size,
     )

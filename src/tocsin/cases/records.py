@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from tocsin.core import audit
@@ -74,15 +74,29 @@ def changed_tlp(actor: Actor, record: Any, label: str) -> int:
     return rank
 
 
+# Past this many matches a list says "more than 10,000" instead of counting on: an exact count
+# of a broad filter over a large case file costs more than the page itself.
+COUNT_CAP = 10_000
+
+
 def paginate(
-    session: Session, query: Select[Any], page: int, page_size: int
-) -> tuple[list[Any], int]:
-    # Count straight off the filtered table: wrapping the whole row query in a subquery makes
-    # SQLite read every row instead of an index.
-    counter = query.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
-    total = session.scalar(counter) or 0
+    session: Session,
+    query: Select[Any],
+    page: int,
+    page_size: int,
+    count_query: Select[Any] | None = None,
+) -> tuple[list[Any], int, bool]:
+    """One page of ``query``, the number of matches (up to COUNT_CAP), and whether it is exact.
+    ``count_query`` selects the same rows in a shape cheaper to count, where there is one."""
+    matches = (
+        (count_query if count_query is not None else query)
+        .order_by(None)
+        .with_only_columns(literal_column("1"), maintain_column_froms=True)
+    )
+    capped = select(func.count()).select_from(matches.limit(COUNT_CAP + 1).subquery())
+    total = session.scalar(capped) or 0
     rows = list(session.scalars(query.limit(page_size).offset((page - 1) * page_size)))
-    return rows, total
+    return rows, min(total, COUNT_CAP), total <= COUNT_CAP
 
 
 def visible_query(model: Any, actor: Actor) -> Select[Any]:

@@ -43,37 +43,14 @@ ShortText = Annotated[str, Field(max_length=300)]
 LongText = Annotated[str, Field(max_length=100_000)]
 
 
-def _nul_path(value: Any, path: str = "") -> str | None:
-    """Where a NUL character hides in nested input, if anywhere."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    if isinstance(value, dict):
-        items: Any = value.items()
-    elif isinstance(value, list):
-        items = ((f"[{i}]", v) for i, v in enumerate(value))
-    else:
-        return None
-    for key, item in items:
-        key = str(key)
-        sub = f"{path}{key}" if key.startswith("[") else (f"{path}.{key}" if path else key)
-        found = _nul_path(item, sub)
-        if found is not None:
-            return found
-    return None
-
-
 class Strict(BaseModel):
-    """Every input shape: unknown fields refused, text trimmed, control NULs refused."""
+    """Every input shape: unknown fields refused, text trimmed.
+
+    NUL characters (which PostgreSQL cannot store) are refused before input reaches a model:
+    by the API for request bodies and addresses, by the import reader for files.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        where = _nul_path(data)
-        if where is not None:
-            raise ValueError(f"{where or 'text'} must not contain NUL characters")
-        return data
 
 
 class PlaceIn(Strict):
@@ -501,7 +478,8 @@ T = TypeVar("T")
 
 class Page(BaseModel, Generic[T]):
     items: list[T]
-    total: int
+    total: int  # counted up to 10,000; see total_exact
+    total_exact: bool = True  # false when there are more matches than total says
     page: int
     page_size: int
 

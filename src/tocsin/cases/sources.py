@@ -153,11 +153,12 @@ def filtered(actor: Actor, f: SourceFilters) -> Select[Any]:
 def list_sources(
     session: Session, actor: Actor, f: SourceFilters, page: int, page_size: int
 ) -> Page[SourcePublic]:
-    rows, total = paginate(session, filtered(actor, f), page, page_size)
+    rows, total, exact = paginate(session, filtered(actor, f), page, page_size)
     audit_listed(session, actor, "source", rows)
     return Page[SourcePublic](
         items=[views.source_public(session, actor, s) for s in rows],
         total=total,
+        total_exact=exact,
         page=page,
         page_size=page_size,
     )

@@ -30,6 +30,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
+    # 64 MB of page cache: index pages of a large case file stay in memory while importing.
+    cur.execute("PRAGMA cache_size=-65536")
+    cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
     # SQLite's own lower() folds ASCII only; case-insensitive search must work for "École" too.
     dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
@@ -69,6 +72,12 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def refresh_statistics(self) -> None:
+        """Let the query planner see the data as it now is (after a large import, say): without
+        statistics SQLite picks an index by its shape alone and may sort a whole table."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
 
     def dispose(self) -> None:
         self.engine.dispose()
