@@ -19,9 +19,10 @@ run: $(STAMP)
 	$(BIN)/tocsin demo load --if-empty
 	$(BIN)/tocsin serve --host 127.0.0.1 --port 8000
 
-## test: lint, then the whole suite on SQLite and on a throwaway PostgreSQL
+## test: lint and type checks, then the whole suite on SQLite and on a throwaway PostgreSQL
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	scripts/with-postgres.sh $(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from tocsin.cases.dates import parse_span
@@ -62,6 +62,14 @@ class Checker:
         self._pending_seen = 0
         self.known: dict[str, dict[str, str]] = {k: {} for k in KINDS}
         self._unresolved: list[Use] = []
+        # Kinds with no imported record on file yet need no look-ups at all. It matters: inside
+        # the import's own transaction PostgreSQL has no statistics for the rows it is adding,
+        # and would scan the growing table for every chunk of refs.
+        self._on_file = {
+            kind
+            for kind in KINDS
+            if session.scalar(select(exists().where(MODELS[kind].external_id.is_not(None))))
+        }
         self.statuses = {s.value for s in Status}
 
     def check(self, item: Item) -> None:
@@ -193,8 +201,10 @@ class Checker:
         self._fresh, self._pending_seen = [], len(self.pending)
         found: dict[str, dict[str, str]] = {}
         for kind in KINDS:
-            wanted = {ref for k, ref in fresh if k == kind}
-            wanted |= {u.ref for u in uses if u.kind == kind and u.ref not in self.known[kind]}
+            wanted: set[str] = set()
+            if kind in self._on_file:
+                wanted = {ref for k, ref in fresh if k == kind}
+                wanted |= {u.ref for u in uses if u.kind == kind and u.ref not in self.known[kind]}
             visible, hidden = _lookup(session, self.actor, MODELS[kind], wanted)
             found[kind] = visible
             self.known[kind].update(visible)

@@ -52,7 +52,7 @@ class Place:
     """Where something happened, inline on the record that happened there."""
 
     place_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    country: Mapped[str | None] = mapped_column(String(2), nullable=True, index=True)
+    country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     admin_area: Mapped[str | None] = mapped_column(String(200), nullable=True)
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -61,9 +61,9 @@ class Place:
 class Dated:
     """A time span with the precision the source gave (day, month, year, approximate)."""
 
-    start_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     start_precision: Mapped[str | None] = mapped_column(String(12), nullable=True)
-    end_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     end_precision: Mapped[str | None] = mapped_column(String(12), nullable=True)
 
 
@@ -147,6 +147,7 @@ class Event(Record, Place, Dated, Base):
         # both in one index, counting a date range reads no rows.
         Index("ix_events_span", "start_date", "end_date", "tlp", "created_by"),
         Index("ix_events_area", "country", "admin_area"),
+        Index("ix_events_end_date", "end_date"),
     )
 
     title: Mapped[str] = mapped_column(String(500))
@@ -179,9 +180,11 @@ class Act(Record, Place, Dated, Base):
         # counting starts from the type, paging probes each event in order.
         Index("ix_acts_type_event", "act_type", "event_id", "tlp", "created_by"),
         Index("ix_acts_event_type", "event_id", "act_type", "tlp", "created_by"),
+        Index("ix_acts_start_id", "start_date", "id"),
     )
 
-    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # Indexed first in ix_acts_event_type, which also serves the foreign key.
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     act_type: Mapped[str] = mapped_column(String(80))
     victim_person_id: Mapped[str | None] = mapped_column(
         ForeignKey("persons.id", ondelete="SET NULL"), nullable=True, index=True

@@ -58,7 +58,8 @@ def contains(column: Any, text: str, fold_case: bool = True) -> ColumnElement[bo
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     if fold_case:
         return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
-    return column.like(f"%{escaped}%", escape="\\")
+    matched: ColumnElement[bool] = column.like(f"%{escaped}%", escape="\\")
+    return matched
 
 
 def changed_tlp(actor: Actor, record: Any, label: str) -> int:
@@ -88,7 +89,7 @@ def paginate(
 ) -> tuple[list[Any], int, bool]:
     """One page of ``query``, the number of matches (up to COUNT_CAP), and whether it is exact.
     ``count_query`` selects the same rows in a shape cheaper to count, where there is one."""
-    matches = (
+    matches: Select[Any] = (
         (count_query if count_query is not None else query)
         .order_by(None)
         .with_only_columns(literal_column("1"), maintain_column_froms=True)

@@ -23,8 +23,11 @@ def _rng() -> random.Random:
 def new_id() -> str:
     """A UUIDv7-shaped identifier (RFC 9562): 48-bit milliseconds, version, variant, random."""
     ms = time.time_ns() // 1_000_000
-    rand = _rng().getrandbits(74)
-    value = (ms << 80) | (0x7 << 76) | ((rand >> 62) << 64)
-    value |= (0b10 << 62) | (rand & ((1 << 62) - 1))
-    h = f"{value:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    r = _rng().getrandbits(74)
+    return "%08x-%04x-%04x-%04x-%012x" % (  # noqa: UP031 - one formatting step is fastest
+        ms >> 16,
+        ms & 0xFFFF,
+        0x7000 | (r >> 62),  # version 7, then 12 random bits
+        0x8000 | ((r >> 48) & 0x3FFF),  # variant 10, then 14 random bits
+        r & 0xFFFF_FFFF_FFFF,  # 48 random bits
+    )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 15:02:07.451635
+Create Date: 2026-11-22 15:07:31.214143
 """
 
 from __future__ import annotations
@@ -64,11 +64,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_area', ['country', 'admin_area'], unique=False)
-        batch_op.create_index(batch_op.f('ix_events_country'), ['country'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_created_by'), ['created_by'], unique=False)
-        batch_op.create_index(batch_op.f('ix_events_end_date'), ['end_date'], unique=False)
+        batch_op.create_index('ix_events_end_date', ['end_date'], unique=False)
         batch_op.create_index('ix_events_span', ['start_date', 'end_date', 'tlp', 'created_by'], unique=False)
-        batch_op.create_index(batch_op.f('ix_events_start_date'), ['start_date'], unique=False)
         batch_op.create_index('ix_events_start_id', ['start_date', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_status'), ['status'], unique=False)
         batch_op.create_index('ix_events_title_id', ['title', 'id'], unique=False)
@@ -194,12 +192,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_acts'))
     )
     with op.batch_alter_table('acts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_acts_country'), ['country'], unique=False)
         batch_op.create_index(batch_op.f('ix_acts_created_by'), ['created_by'], unique=False)
-        batch_op.create_index(batch_op.f('ix_acts_end_date'), ['end_date'], unique=False)
-        batch_op.create_index(batch_op.f('ix_acts_event_id'), ['event_id'], unique=False)
         batch_op.create_index('ix_acts_event_type', ['event_id', 'act_type', 'tlp', 'created_by'], unique=False)
-        batch_op.create_index(batch_op.f('ix_acts_start_date'), ['start_date'], unique=False)
+        batch_op.create_index('ix_acts_start_id', ['start_date', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_acts_tlp'), ['tlp'], unique=False)
         batch_op.create_index('ix_acts_type_event', ['act_type', 'event_id', 'tlp', 'created_by'], unique=False)
         batch_op.create_index(batch_op.f('ix_acts_victim_group'), ['victim_group'], unique=False)
@@ -429,12 +424,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_acts_victim_group'))
         batch_op.drop_index('ix_acts_type_event')
         batch_op.drop_index(batch_op.f('ix_acts_tlp'))
-        batch_op.drop_index(batch_op.f('ix_acts_start_date'))
+        batch_op.drop_index('ix_acts_start_id')
         batch_op.drop_index('ix_acts_event_type')
-        batch_op.drop_index(batch_op.f('ix_acts_event_id'))
-        batch_op.drop_index(batch_op.f('ix_acts_end_date'))
         batch_op.drop_index(batch_op.f('ix_acts_created_by'))
-        batch_op.drop_index(batch_op.f('ix_acts_country'))
 
     op.drop_table('acts')
     with op.batch_alter_table('vocabulary_terms', schema=None) as batch_op:
@@ -465,11 +457,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_events_title_id')
         batch_op.drop_index(batch_op.f('ix_events_status'))
         batch_op.drop_index('ix_events_start_id')
-        batch_op.drop_index(batch_op.f('ix_events_start_date'))
         batch_op.drop_index('ix_events_span')
-        batch_op.drop_index(batch_op.f('ix_events_end_date'))
+        batch_op.drop_index('ix_events_end_date')
         batch_op.drop_index(batch_op.f('ix_events_created_by'))
-        batch_op.drop_index(batch_op.f('ix_events_country'))
         batch_op.drop_index('ix_events_area')
 
     op.drop_table('events')
