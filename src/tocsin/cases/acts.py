@@ -12,12 +12,12 @@ from tocsin.cases import views
 from tocsin.cases.events import place_columns, span_columns
 from tocsin.cases.models import Act, ActPerpetrator, Event, Organisation, Person
 from tocsin.cases.records import (
-    audit_listed,
-    changed_tlp,
     contains,
     fetch,
-    paginate,
+    finish_update,
+    page_of,
     reference,
+    set_fields,
     tlp_rank,
     visible_query,
     written,
@@ -114,25 +114,16 @@ def update(session: Session, actor: Actor, act_id: str, data: ActUpdate) -> Act:
         reference(session, Person, data.victim_person_id, actor, "victim_person_id")
         act.victim_person_id = data.victim_person_id
         changed.append("victim_person_id")
-    for key in ("victim_group", "victim_count", "description"):
-        value = getattr(data, key)
-        if (
-            key in given
-            and (value is not None or key == "victim_group")
-            and getattr(act, key) != value
-        ):
-            setattr(act, key, value)
-            changed.append(key)
+    changed += set_fields(
+        act,
+        data,
+        ("victim_group", "victim_count", "description"),
+        nullable=frozenset({"victim_group"}),
+    )
     if data.perpetrators is not None:
         act.perpetrators = _perpetrators(session, actor, vocab, data.perpetrators)
         changed.append("perpetrators")
-    if data.tlp is not None:
-        act.tlp = changed_tlp(actor, act, data.tlp)
-        changed.append("tlp")
-    if changed:
-        act.updated_by = actor.user_id
-        written(session, actor, audit.Action.UPDATE, "act", act.id, changed)
-    session.flush()
+    finish_update(session, actor, act, "act", changed, data.tlp)
     return act
 
 
@@ -163,14 +154,14 @@ def filtered(actor: Actor, f: ActFilters) -> Select[Any]:
 def list_acts(
     session: Session, actor: Actor, f: ActFilters, page: int, page_size: int
 ) -> Page[ActPublic]:
-    rows, total, exact = paginate(session, filtered(actor, f), page, page_size)
-    audit_listed(session, actor, "act", rows)
-    return Page[ActPublic](
-        items=[views.act_public(session, actor, a) for a in rows],
-        total=total,
-        total_exact=exact,
-        page=page,
-        page_size=page_size,
+    return page_of(
+        session,
+        actor,
+        "act",
+        filtered(actor, f),
+        page,
+        page_size,
+        lambda rows: [views.act_public(session, actor, a) for a in rows],
     )
 
 

@@ -13,11 +13,10 @@ from tocsin.cases import views
 from tocsin.cases.dates import parse_span
 from tocsin.cases.models import Act, ActPerpetrator, Event, EventStatusChange, Organisation
 from tocsin.cases.records import (
-    audit_listed,
     changed_tlp,
     contains,
     fetch,
-    paginate,
+    page_of,
     tlp_rank,
     visible_query,
     written,
@@ -253,17 +252,19 @@ def filtered(
 def list_events(
     session: Session, actor: Actor, f: EventFilters, page: int, page_size: int
 ) -> Page[EventSummary]:
-    rows, total, exact = paginate(
-        session, filtered(session, actor, f), page, page_size, filtered(session, actor, f, True)
-    )
-    stats = act_stats(session, actor, [e.id for e in rows])
-    audit_listed(session, actor, "event", rows)
-    return Page[EventSummary](
-        items=[views.event_summary(e, *stats.get(e.id, ([], 0))) for e in rows],
-        total=total,
-        total_exact=exact,
-        page=page,
-        page_size=page_size,
+    def summaries(rows: list[Event]) -> list[EventSummary]:
+        stats = act_stats(session, actor, [e.id for e in rows])
+        return [views.event_summary(e, *stats.get(e.id, ([], 0))) for e in rows]
+
+    return page_of(
+        session,
+        actor,
+        "event",
+        filtered(session, actor, f),
+        page,
+        page_size,
+        summaries,
+        count_query=filtered(session, actor, f, counting=True),
     )
 
 

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from tocsin.cases import views
 from tocsin.cases.models import Event, Intervention, Person
 from tocsin.cases.records import (
-    audit_listed,
-    changed_tlp,
     fetch,
-    paginate,
+    finish_update,
+    page_of,
     reference,
+    set_fields,
     tlp_rank,
     visible_query,
     written,
@@ -66,20 +66,13 @@ def update(session: Session, actor: Actor, item_id: str, data: InterventionUpdat
         vocab.check("intervention_type", data.intervention_type, "intervention_type")
     if data.status is not None:
         vocab.check("intervention_status", data.status, "status")
-    given = data.model_fields_set
-    changed: list[str] = []
-    for key in ("intervention_type", "status", "on_date", "actor", "description", "outcome"):
-        value = getattr(data, key)
-        if key in given and (value is not None or key == "on_date") and getattr(item, key) != value:
-            setattr(item, key, value)
-            changed.append(key)
-    if data.tlp is not None and changed_tlp(actor, item, data.tlp) != item.tlp:
-        item.tlp = changed_tlp(actor, item, data.tlp)
-        changed.append("tlp")
-    if changed:
-        item.updated_by = actor.user_id
-        written(session, actor, audit.Action.UPDATE, "intervention", item.id, changed)
-    session.flush()
+    changed = set_fields(
+        item,
+        data,
+        ("intervention_type", "status", "on_date", "actor", "description", "outcome"),
+        nullable=frozenset({"on_date"}),
+    )
+    finish_update(session, actor, item, "intervention", changed, data.tlp)
     return item
 
 
@@ -107,14 +100,14 @@ def filtered(actor: Actor, f: InterventionFilters) -> Select[Any]:
 def list_interventions(
     session: Session, actor: Actor, f: InterventionFilters, page: int, page_size: int
 ) -> Page[InterventionPublic]:
-    rows, total, exact = paginate(session, filtered(actor, f), page, page_size)
-    audit_listed(session, actor, "intervention", rows)
-    return Page[InterventionPublic](
-        items=[views.intervention_public(i) for i in rows],
-        total=total,
-        total_exact=exact,
-        page=page,
-        page_size=page_size,
+    return page_of(
+        session,
+        actor,
+        "intervention",
+        filtered(actor, f),
+        page,
+        page_size,
+        lambda rows: [views.intervention_public(i) for i in rows],
     )
 
 

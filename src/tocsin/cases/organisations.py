@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from tocsin.cases import views
 from tocsin.cases.models import Organisation
 from tocsin.cases.records import (
-    audit_listed,
-    changed_tlp,
     contains,
     fetch,
-    paginate,
+    finish_update,
+    page_of,
     reference,
+    set_fields,
     tlp_rank,
     visible_query,
     written,
@@ -71,20 +71,13 @@ def update(session: Session, actor: Actor, org_id: str, data: OrganisationUpdate
         Vocabularies.load(session).check("organisation_kind", data.kind, "kind")
     if "parent_id" in given:
         _check_parent(session, actor, org.id, data.parent_id)
-    changed: list[str] = []
-    for key in ("name", "kind", "parent_id", "country", "aliases", "description"):
-        value = getattr(data, key)
-        settable = value is not None or key in ("parent_id", "country")
-        if key in given and settable and getattr(org, key) != value:
-            setattr(org, key, value)
-            changed.append(key)
-    if data.tlp is not None and changed_tlp(actor, org, data.tlp) != org.tlp:
-        org.tlp = changed_tlp(actor, org, data.tlp)
-        changed.append("tlp")
-    if changed:
-        org.updated_by = actor.user_id
-        written(session, actor, audit.Action.UPDATE, "organisation", org.id, changed)
-    session.flush()
+    changed = set_fields(
+        org,
+        data,
+        ("name", "kind", "parent_id", "country", "aliases", "description"),
+        nullable=frozenset({"parent_id", "country"}),
+    )
+    finish_update(session, actor, org, "organisation", changed, data.tlp)
     return org
 
 
@@ -112,14 +105,14 @@ def filtered(actor: Actor, f: OrganisationFilters) -> Select[Any]:
 def list_organisations(
     session: Session, actor: Actor, f: OrganisationFilters, page: int, page_size: int
 ) -> Page[OrganisationPublic]:
-    rows, total, exact = paginate(session, filtered(actor, f), page, page_size)
-    audit_listed(session, actor, "organisation", rows)
-    return Page[OrganisationPublic](
-        items=[views.organisation_public(o) for o in rows],
-        total=total,
-        total_exact=exact,
-        page=page,
-        page_size=page_size,
+    return page_of(
+        session,
+        actor,
+        "organisation",
+        filtered(actor, f),
+        page,
+        page_size,
+        lambda rows: [views.organisation_public(o) for o in rows],
     )
 
 

@@ -12,11 +12,11 @@ from tocsin.cases import consent, views
 from tocsin.cases.dates import parse_fuzzy
 from tocsin.cases.models import Act, Person, PersonName
 from tocsin.cases.records import (
-    audit_listed,
-    changed_tlp,
     contains,
     fetch,
-    paginate,
+    finish_update,
+    page_of,
+    set_fields,
     tlp_rank,
     visible_query,
     written,
@@ -100,12 +100,8 @@ def update(session: Session, actor: Actor, person_id: str, data: PersonUpdate) -
     person = fetch(session, Person, person_id, actor, "person")
     check_vocab(Vocabularies.load(session), data)
     given = data.model_fields_set
-    changed: list[str] = []
     simple = ("sex", "age", "age_min", "age_max", "nationality", "notes")
-    for key in simple:
-        if key in given and getattr(person, key) != getattr(data, key):
-            setattr(person, key, getattr(data, key))
-            changed.append(key)
+    changed = set_fields(person, data, simple, nullable=frozenset(simple))
     if "birth_date" in given:
         person.birth_date = birth_date(data.birth_date)
         changed.append("birth_date")
@@ -118,9 +114,6 @@ def update(session: Session, actor: Actor, person_id: str, data: PersonUpdate) -
     if data.roles is not None:
         person.roles = sorted(set(data.roles))
         changed.append("roles")
-    if data.tlp is not None and changed_tlp(actor, person, data.tlp) != person.tlp:
-        person.tlp = changed_tlp(actor, person, data.tlp)
-        changed.append("tlp")
     if data.names is not None:
         person.names = name_rows(data.names)
         changed.append("names")
@@ -130,10 +123,7 @@ def update(session: Session, actor: Actor, person_id: str, data: PersonUpdate) -
         and person.age_min > person.age_max
     ):
         raise ValidationFailed.on("age_min", "is greater than age_max")
-    if changed:
-        person.updated_by = actor.user_id
-        written(session, actor, audit.Action.UPDATE, "person", person.id, changed)
-    session.flush()
+    finish_update(session, actor, person, "person", changed, data.tlp)
     return person
 
 
@@ -183,19 +173,14 @@ def filtered(actor: Actor, f: PersonFilters) -> Select[Any]:
 def list_persons(
     session: Session, actor: Actor, f: PersonFilters, page: int, page_size: int
 ) -> Page[PersonPublic]:
-    rows, total, exact = paginate(session, filtered(actor, f), page, page_size)
-    audit_listed(session, actor, "person", rows)
-    consents = consent.states(session, [p.id for p in rows])
-    return Page[PersonPublic](
-        items=[
+    def shown(rows: list[Person]) -> list[PersonPublic]:
+        consents = consent.states(session, [p.id for p in rows])
+        return [
             views.person_public(session, actor, p, with_appearances=False, state=consents.get(p.id))
             for p in rows
-        ],
-        total=total,
-        total_exact=exact,
-        page=page,
-        page_size=page_size,
-    )
+        ]
+
+    return page_of(session, actor, "person", filtered(actor, f), page, page_size, shown)
 
 
 def get(session: Session, actor: Actor, person_id: str) -> PersonPublic:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from tocsin.cases.schemas import Page
 from tocsin.core import audit
 from tocsin.core.access import Actor, ensure_visible, is_protected, visible
 from tocsin.core.errors import ValidationFailed
@@ -14,6 +17,7 @@ from tocsin.core.roles import Permission
 from tocsin.core.tlp import TLP
 
 M = TypeVar("M")
+T = TypeVar("T")
 
 
 def fetch(session: Session, model: type[M], record_id: str, actor: Actor, kind: str) -> M:
@@ -39,14 +43,46 @@ def reference(
     return record
 
 
-def apply(record: Any, changes: dict[str, Any]) -> dict[str, Any]:
-    """Set changed attributes; return {field: [old, new]} for the audit trail (values elided)."""
-    changed: dict[str, Any] = {}
-    for key, value in changes.items():
-        if getattr(record, key) != value:
+def set_fields(
+    record: Any,
+    data: BaseModel,
+    fields: tuple[str, ...],
+    nullable: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Copy the ``fields`` the caller sent (None clears only the ``nullable`` ones) onto
+    ``record``; return the names that changed."""
+    given = data.model_fields_set
+    changed = []
+    for key in fields:
+        value = getattr(data, key)
+        if (
+            key in given
+            and (value is not None or key in nullable)
+            and getattr(record, key) != value
+        ):
             setattr(record, key, value)
-            changed[key] = True
+            changed.append(key)
     return changed
+
+
+def finish_update(
+    session: Session,
+    actor: Actor,
+    record: Any,
+    kind: str,
+    changed: list[str],
+    tlp: str | None = None,
+) -> None:
+    """The common end of every edit: a new sharing level (if allowed), the editor, the audit."""
+    if tlp is not None:
+        rank = changed_tlp(actor, record, tlp)
+        if rank != record.tlp:
+            record.tlp = rank
+            changed.append("tlp")
+    if changed:
+        record.updated_by = actor.user_id
+        written(session, actor, audit.Action.UPDATE, kind, record.id, changed)
+    session.flush()
 
 
 def tlp_rank(label: str) -> int:
@@ -98,6 +134,24 @@ def paginate(
     total = session.scalar(capped) or 0
     rows = list(session.scalars(query.limit(page_size).offset((page - 1) * page_size)))
     return rows, min(total, COUNT_CAP), total <= COUNT_CAP
+
+
+def page_of(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    query: Select[Any],
+    page: int,
+    page_size: int,
+    convert: Callable[[list[Any]], list[T]],
+    count_query: Select[Any] | None = None,
+) -> Page[T]:
+    """A page of a list endpoint: the rows, counted, audited as read, in their public shape."""
+    rows, total, exact = paginate(session, query, page, page_size, count_query)
+    audit_listed(session, actor, kind, rows)
+    return Page[Any](
+        items=convert(rows), total=total, total_exact=exact, page=page, page_size=page_size
+    )
 
 
 def visible_query(model: Any, actor: Actor) -> Select[Any]:

@@ -16,12 +16,12 @@ from tocsin.cases.models import (
     SourceLink,
 )
 from tocsin.cases.records import (
-    audit_listed,
-    changed_tlp,
     contains,
     fetch,
-    paginate,
+    finish_update,
+    page_of,
     reference,
+    set_fields,
     tlp_rank,
     visible_query,
     written,
@@ -65,31 +65,16 @@ def update(session: Session, actor: Actor, source_id: str, data: SourceUpdate) -
         Vocabularies.load(session).check("source_type", data.source_type, "source_type")
     if "person_id" in given:
         reference(session, Person, data.person_id, actor, "person_id")
-    changed: list[str] = []
-    for key in (
-        "title",
-        "source_type",
-        "credibility",
-        "description",
-        "url",
-        "obtained_on",
-        "person_id",
-    ):
-        value = getattr(data, key)
-        nullable = key in ("url", "obtained_on", "person_id")
-        if key in given and (value is not None or nullable) and getattr(source, key) != value:
-            setattr(source, key, value)
-            changed.append(key)
+    changed = set_fields(
+        source,
+        data,
+        ("title", "source_type", "credibility", "description", "url", "obtained_on", "person_id"),
+        nullable=frozenset({"url", "obtained_on", "person_id"}),
+    )
     if data.reliability is not None and data.reliability.upper() != source.reliability:
         source.reliability = data.reliability.upper()
         changed.append("reliability")
-    if data.tlp is not None and changed_tlp(actor, source, data.tlp) != source.tlp:
-        source.tlp = changed_tlp(actor, source, data.tlp)
-        changed.append("tlp")
-    if changed:
-        source.updated_by = actor.user_id
-        written(session, actor, audit.Action.UPDATE, "source", source.id, changed)
-    session.flush()
+    finish_update(session, actor, source, "source", changed, data.tlp)
     return source
 
 
@@ -153,14 +138,14 @@ def filtered(actor: Actor, f: SourceFilters) -> Select[Any]:
 def list_sources(
     session: Session, actor: Actor, f: SourceFilters, page: int, page_size: int
 ) -> Page[SourcePublic]:
-    rows, total, exact = paginate(session, filtered(actor, f), page, page_size)
-    audit_listed(session, actor, "source", rows)
-    return Page[SourcePublic](
-        items=[views.source_public(session, actor, s) for s in rows],
-        total=total,
-        total_exact=exact,
-        page=page,
-        page_size=page_size,
+    return page_of(
+        session,
+        actor,
+        "source",
+        filtered(actor, f),
+        page,
+        page_size,
+        lambda rows: [views.source_public(session, actor, s) for s in rows],
     )
 
 
