@@ -7,6 +7,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -41,6 +42,19 @@ UserOpt = Annotated[
     str | None,
     typer.Option("--user", "-u", envvar="TOCSIN_USER", help="Email of the account acting."),
 ]
+
+
+def _report(title: str, report: object) -> None:
+    """A service's report as a short two-column table: what was done, and how much."""
+    table = Table(title=f"[green]{title}[/]", show_header=False, title_justify="left")
+    fields = asdict(report) if is_dataclass(report) and not isinstance(report, type) else {}
+    for key, value in fields.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+        elif isinstance(value, float):
+            value = f"{value:.2f}"
+        table.add_row(key.replace("_", " "), str(value))
+    console.print(table)
 
 
 def _fail(exc: TocsinError) -> None:
@@ -241,7 +255,7 @@ def import_cases(
         actor = _actor(db, user)
         with _progress("importing") as progress:
             report = run(db, actor, file, commit_every=commit_every, progress=progress)
-    console.print(f"[green]imported[/] {report}")
+    _report("imported", report)
 
 
 @export_app.command("cases")
@@ -277,7 +291,7 @@ def export_cases(
                 recipient=recipient,
                 progress=progress,
             )
-    console.print(f"[green]exported[/] {report}")
+    _report("exported", report)
 
 
 @app.command()
@@ -289,7 +303,7 @@ def backup(file: Annotated[Path, typer.Argument(help="Archive to write (.tar.gz)
         settings, db = _store()
         with _progress("backing up") as progress:
             report = create_backup(db, settings, file, progress=progress)
-    console.print(f"[green]backup written[/] {file}: {report}")
+    _report(f"backup written to {file}", report)
     console.print("[yellow]the archive holds the key file: keep it as safe as the data[/]")
 
 
@@ -304,7 +318,7 @@ def restore(
 
     with _errors(), _progress("restoring") as progress:
         report = restore_backup(file, get_settings(), progress=progress, force=force)
-    console.print(f"[green]restored[/] {report}")
+    _report("restored", report)
 
 
 @keys_app.command("rotate")
@@ -316,7 +330,7 @@ def keys_rotate() -> None:
         settings, db = _store()
         with _progress("re-encrypting") as progress:
             report = rotate_keys(db, settings, progress=progress)
-    console.print(f"[green]keys rotated[/] {report}")
+    _report("keys rotated", report)
 
 
 @demo_app.command("load")
@@ -343,7 +357,7 @@ def demo_load(
             write_demo(path, seed=seed, events=events)
             with _progress("loading demo") as progress:
                 report = run(db, actor, path, progress=progress)
-    console.print(f"[green]demo loaded[/] {report}")
+    _report("demo loaded", report)
 
 
 def main() -> None:
