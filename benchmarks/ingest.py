@@ -220,6 +220,8 @@ def list_latency(url: str, data_dir: Path, requests: int = 200) -> dict[str, flo
         "?date_from=2018-01-01&date_to=2018-12-31",
         "?admin_area=Province%203",
         "?tlp=AMBER&sort=title",
+        "?q=district%205",
+        "?victim_group=villagers&page=2",
     ]
     times = []
     for i in range(requests):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Until the first release, the first migration is regenerated from the models rather than
-# stacked with fixes: this rebuilds it and re-applies the audit-log triggers at its end.
+# stacked with fixes: this rebuilds it and keeps its hand-written tail (audit-log triggers,
+# event search), which autogenerate cannot see.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 f=src/tocsin/core/migrations/versions/0001_documentation_core.py
@@ -28,8 +29,8 @@ p = sys.argv[1]
 s = open(p).read()
 marker = "    # ### end Alembic commands ###\n"
 i = s.index(marker) + len(marker)
-s = s[:i] + "    _protect_audit_log()\n" + s[i:]
-s = s.replace("def downgrade() -> None:\n", "def downgrade() -> None:\n    _unprotect_audit_log()\n", 1)
+s = s[:i] + "    _protect_audit_log()\n    _create_event_search()\n" + s[i:]
+s = s.replace("def downgrade() -> None:\n", "def downgrade() -> None:\n    _drop_event_search()\n    _unprotect_audit_log()\n", 1)
 s = s.rstrip() + "\n\n\n" + open("/tmp/tocsin-triggers.py").read()
 open(p, "w").write(s)
 PY

@@ -13,7 +13,9 @@ from tocsin.core.registry import load_models
 
 def test_models_and_migrations_agree(db: Database) -> None:
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": False})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": False, "include_object": migrate.include_object}
+        )
         diff = compare_metadata(ctx, load_models())
     assert diff == [], f"models differ from migrations: {diff}"
 

@@ -30,6 +30,7 @@ from tocsin.cases.schemas import (
     PlaceIn,
     StatusChangeIn,
 )
+from tocsin.cases.search import event_text_matches
 from tocsin.cases.workflow import Status, allowed_next
 from tocsin.core import audit
 from tocsin.core.access import Actor, visible
@@ -243,7 +244,10 @@ def filtered(
         else:
             q = q.where(exists(acts.where(Act.event_id == Event.id)))
     if f.q:
-        q = q.where(or_(contains(Event.title, f.q), contains(Event.description, f.q)))
+        matches = event_text_matches(session.get_bind().dialect.name, f.q)
+        if matches is None:  # nothing word-like to look up: a literal substring search
+            matches = or_(contains(Event.title, f.q), contains(Event.description, f.q))
+        q = q.where(matches)
     if f.sort not in SORTS:
         raise ValidationFailed.on("sort", f"unknown sort {f.sort!r}; use one of {', '.join(SORTS)}")
     return q.order_by(*SORTS[f.sort])
