@@ -221,7 +221,6 @@ def list_latency(url: str, data_dir: Path, requests: int = 200) -> dict[str, flo
         "?admin_area=Province%203",
         "?tlp=AMBER&sort=title",
         "?q=district%205",
-        "?victim_group=villagers&page=2",
     ]
     times = []
     for i in range(requests):
@@ -230,11 +229,27 @@ def list_latency(url: str, data_dir: Path, requests: int = 200) -> dict[str, flo
         r = client.get(f"/api/v1/events{q}", headers=headers)
         times.append((time.perf_counter() - t0) * 1000)
         assert r.status_code == 200, r.text
-    times.sort()
-    p50 = statistics.median(times)
-    p95 = times[int(len(times) * 0.95) - 1]
+    p50, p95 = _percentiles(times)
     print(f"list endpoint at size: p50 {p50:.1f} ms, p95 {p95:.1f} ms over {requests} requests")
-    return {"list_p50_ms": round(p50, 2), "list_p95_ms": round(p95, 2)}
+    # A substring match on victim groups cannot use an index: reported on its own, not hidden.
+    slow = []
+    for page in range(1, 21):
+        t0 = time.perf_counter()
+        r = client.get(f"/api/v1/events?victim_group=villag&page={page}", headers=headers)
+        slow.append((time.perf_counter() - t0) * 1000)
+        assert r.status_code == 200, r.text
+    _, slow_p95 = _percentiles(slow)
+    print(f"  victim_group substring filter: p95 {slow_p95:.1f} ms over {len(slow)} requests")
+    return {
+        "list_p50_ms": round(p50, 2),
+        "list_p95_ms": round(p95, 2),
+        "list_victim_group_p95_ms": round(slow_p95, 2),
+    }
+
+
+def _percentiles(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
 def main() -> None:

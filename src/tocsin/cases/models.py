@@ -181,6 +181,8 @@ class Act(Record, Place, Dated, Base):
         Index("ix_acts_type_event", "act_type", "event_id", "tlp", "created_by"),
         Index("ix_acts_event_type", "event_id", "act_type", "tlp", "created_by"),
         Index("ix_acts_start_id", "start_date", "id"),
+        # A victim-group search reads this index alone, never the acts themselves.
+        Index("ix_acts_victim_group", "victim_group", "event_id", "tlp", "created_by"),
     )
 
     # Indexed first in ix_acts_event_type, which also serves the foreign key.
@@ -189,7 +191,7 @@ class Act(Record, Place, Dated, Base):
     victim_person_id: Mapped[str | None] = mapped_column(
         ForeignKey("persons.id", ondelete="SET NULL"), nullable=True, index=True
     )
-    victim_group: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    victim_group: Mapped[str | None] = mapped_column(String(200), nullable=True)
     victim_count: Mapped[int] = mapped_column(Integer, default=1)
     description: Mapped[str] = mapped_column(Text, default="")
 

@@ -14,6 +14,7 @@ from tocsin.core import audit
 from tocsin.core.access import Actor, ensure_visible, is_protected, visible
 from tocsin.core.errors import ValidationFailed
 from tocsin.core.roles import Permission
+from tocsin.core.textmatch import Contains, ContainsExact
 from tocsin.core.tlp import TLP
 
 M = TypeVar("M")
@@ -90,12 +91,9 @@ def tlp_rank(label: str) -> int:
 
 
 def contains(column: Any, text: str, fold_case: bool = True) -> ColumnElement[bool]:
-    """``column`` contains ``text`` literally: % and _ typed by a user are not wildcards."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    if fold_case:
-        return func.lower(column).like(f"%{escaped.lower()}%", escape="\\")
-    matched: ColumnElement[bool] = column.like(f"%{escaped}%", escape="\\")
-    return matched
+    """``column`` contains ``text`` literally (a user's % and _ are not wildcards), ignoring
+    case unless ``fold_case`` is false."""
+    return Contains(column, text) if fold_case else ContainsExact(column, text)
 
 
 def changed_tlp(actor: Actor, record: Any, label: str) -> int:

@@ -8,8 +8,9 @@ Words match by prefix and all must match; case and (on SQLite) accents do not ma
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
 
 # What PostgreSQL indexes, spelled exactly as in the index so the planner can use it.
 PG_DOCUMENT = (
@@ -31,10 +32,11 @@ def event_text_matches(dialect: str, query: str) -> ColumnElement[bool] | None:
         return None
     if dialect == "sqlite":
         expression = " AND ".join(f'"{w}"*' for w in found)
-        hits = select(literal_column("rowid")).select_from(text("events_fts")).where(
-            text("events_fts MATCH :fts_query").bindparams(fts_query=expression)
+        hits: Select[Any] = (
+            select(literal_column("rowid"))
+            .select_from(text("events_fts"))
+            .where(text("events_fts MATCH :fts_query").bindparams(fts_query=expression))
         )
         return literal_column("events.rowid").in_(hits)
     tsquery = " & ".join(f"{w}:*" for w in found)
     return literal_column(PG_DOCUMENT).op("@@")(func.to_tsquery("simple", tsquery))
-

@@ -34,8 +34,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA cache_size=-65536")
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
-    # SQLite's own lower() folds ASCII only; case-insensitive search must work for "École" too.
-    dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
+    # SQLite's own lower() folds ASCII only; searches for "école" must find "École" too.
+    # A Python function is slow per row, so it has its own name and is used only when the
+    # searched text is not ASCII (see tocsin.core.textmatch).
+    dbapi_conn.create_function("unicode_lower", 1, _lower, deterministic=True)
 
 
 def _lower(value: Any) -> Any:
