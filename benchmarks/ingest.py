@@ -220,7 +220,6 @@ def list_latency(url: str, data_dir: Path, requests: int = 200) -> dict[str, flo
         "?date_from=2018-01-01&date_to=2018-12-31",
         "?admin_area=Province%203",
         "?tlp=AMBER&sort=title",
-        "?q=district%205",
     ]
     times = []
     for i in range(requests):
@@ -231,20 +230,22 @@ def list_latency(url: str, data_dir: Path, requests: int = 200) -> dict[str, flo
         assert r.status_code == 200, r.text
     p50, p95 = _percentiles(times)
     print(f"list endpoint at size: p50 {p50:.1f} ms, p95 {p95:.1f} ms over {requests} requests")
-    # A substring match on victim groups cannot use an index: reported on its own, not hidden.
-    slow = []
-    for page in range(1, 21):
-        t0 = time.perf_counter()
-        r = client.get(f"/api/v1/events?victim_group=villag&page={page}", headers=headers)
-        slow.append((time.perf_counter() - t0) * 1000)
-        assert r.status_code == 200, r.text
-    _, slow_p95 = _percentiles(slow)
-    print(f"  victim_group substring filter: p95 {slow_p95:.1f} ms over {len(slow)} requests")
-    return {
-        "list_p50_ms": round(p50, 2),
-        "list_p95_ms": round(p95, 2),
-        "list_victim_group_p95_ms": round(slow_p95, 2),
-    }
+    figures = {"list_p50_ms": round(p50, 2), "list_p95_ms": round(p95, 2)}
+    # Text searches are reported on their own, not averaged into the structured filters: the
+    # full-text index (q) and a substring scan of victim groups, which no index can serve.
+    # This synthetic data is a worst case for both: every title holds "district", every
+    # group act "villagers".
+    for name, query in (("text_search", "q=district%205"), ("victim_group", "victim_group=villag")):
+        slow = []
+        for page in range(1, 21):
+            t0 = time.perf_counter()
+            r = client.get(f"/api/v1/events?{query}&page={page}", headers=headers)
+            slow.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200, r.text
+        _, slow_p95 = _percentiles(slow)
+        print(f"  {name} filter ({query}): p95 {slow_p95:.1f} ms over {len(slow)} requests")
+        figures[f"list_{name}_p95_ms"] = round(slow_p95, 2)
+    return figures
 
 
 def _percentiles(times: list[float]) -> tuple[float, float]:

@@ -36,14 +36,13 @@ from tocsin.core.backup import (
     KEY_MEMBER,
     MANIFEST,
     create_backup,
-    primary_key,
-    raw_table,
     restore_backup,
 )
 from tocsin.core.crypto import KeyRing, install_keyring
 from tocsin.core.db import Database
 from tocsin.core.errors import Conflict, ValidationFailed
 from tocsin.core.models import AuditEntry, LoginAttempt
+from tocsin.core.rawstore import primary_key, raw_table
 from tocsin.core.registry import load_models
 from tocsin.core.roles import Role
 from tocsin.core.settings import Settings

@@ -17,12 +17,12 @@ from tocsin.cases.persons import PersonFilters
 from tocsin.cases.schemas import ConsentCreate, ConsentWithdrawIn, NameIn, PersonCreate
 from tocsin.core import audit
 from tocsin.core.access import Actor
-from tocsin.core.backup import raw_table
 from tocsin.core.crypto import DecryptionError, KeyRing, active_keyring, install_keyring
 from tocsin.core.db import Database
 from tocsin.core.errors import Conflict
 from tocsin.core.keys import encrypted_tables, rotate_keys, stale_values
 from tocsin.core.models import AuditEntry
+from tocsin.core.rawstore import raw_table
 from tocsin.core.registry import load_models
 from tocsin.core.roles import Role
 from tocsin.core.settings import Settings

@@ -26,7 +26,10 @@ from sqlalchemy import Column, Connection, Row, Table, bindparam, func, select, 
 from sqlalchemy.orm import Session
 
 from tocsin.core import audit
-from tocsin.core.backup import (
+from tocsin.core.crypto import PREFIX, KeyRing, install_keyring
+from tocsin.core.db import Database
+from tocsin.core.errors import Conflict
+from tocsin.core.rawstore import (
     Progress,
     begin_write,
     primary_key,
@@ -35,9 +38,6 @@ from tocsin.core.backup import (
     stamp,
     write_private,
 )
-from tocsin.core.crypto import PREFIX, KeyRing, install_keyring
-from tocsin.core.db import Database
-from tocsin.core.errors import Conflict
 from tocsin.core.registry import load_models
 from tocsin.core.settings import Settings
 from tocsin.core.types import ENCRYPTED_TYPES
