@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
@@ -40,19 +40,13 @@ def _filters(
     return AuditFilters(user, action, entity_type, entity_id, since, until)
 
 
+FiltersDep = Annotated[AuditFilters, Depends(_filters)]
+
+
 @router.get("", response_model=Page[AuditPublic])
 def browse(
-    session: SessionDep,
-    actor: CurrentActor,
-    paging: PagingDep,
-    user: Annotated[str | None, Query(max_length=320)] = None,
-    action: Annotated[str | None, Query(max_length=32)] = None,
-    entity_type: Annotated[str | None, Query(max_length=40)] = None,
-    entity_id: Annotated[str | None, Query(max_length=64)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    session: SessionDep, actor: CurrentActor, paging: PagingDep, f: FiltersDep
 ) -> Page[AuditPublic]:
-    f = _filters(user, action, entity_type, entity_id, since, until)
     rows, total = audit_log.page(session, actor, f, paging.page, paging.page_size)
     return Page[AuditPublic](
         items=[AuditPublic.model_validate(r, from_attributes=True) for r in rows],
@@ -63,17 +57,7 @@ def browse(
 
 
 @router.get("/export.csv", response_class=StreamingResponse)
-def export_csv(
-    session: SessionDep,
-    actor: CurrentActor,
-    user: Annotated[str | None, Query(max_length=320)] = None,
-    action: Annotated[str | None, Query(max_length=32)] = None,
-    entity_type: Annotated[str | None, Query(max_length=40)] = None,
-    entity_id: Annotated[str | None, Query(max_length=64)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-) -> StreamingResponse:
-    f = _filters(user, action, entity_type, entity_id, since, until)
+def export_csv(session: SessionDep, actor: CurrentActor, f: FiltersDep) -> StreamingResponse:
     rows = list(audit_log.csv_rows(session, actor, f))  # materialise inside the session
     return StreamingResponse(
         iter(rows),
