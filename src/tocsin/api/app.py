@@ -54,7 +54,6 @@ SECURITY_HEADERS = {
         "frame-ancestors 'none'; form-action 'self'"
     ),
 }
-DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -64,7 +63,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         title="Tocsin API",
         version=__version__,
         openapi_url="/api/openapi.json",
-        docs_url=None,  # Swagger UI would load from a CDN; the OpenAPI JSON is what partners use
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN; ours is vendored (web/)
         redoc_url=None,
     )
     app.state.settings = settings

@@ -21,6 +21,10 @@ from tocsin.core.models import User
 from tocsin.core.settings import Settings
 
 LOGIN_CSRF_COOKIE = "tocsin_login_csrf"
+DOCS_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'"
+)
 templates = Jinja2Templates(directory=str(resources.files("tocsin.web") / "templates"))
 
 
@@ -38,6 +42,13 @@ def _signed_in(request: Request, session: SessionDep) -> tuple[User, str] | None
 def install(app: FastAPI) -> None:
     static = resources.files("tocsin.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        response = templates.TemplateResponse(request, "api_docs.html", {})
+        # Swagger UI sets style attributes as it renders; scripts stay our own files only.
+        response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
 
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_form(request: Request, error: str | None = None) -> Response:
