@@ -253,7 +253,7 @@ def test_identified_jsonl_export_reimports(
             assert s.scalar(select(func.count()).select_from(ActPerpetrator)) == 3
             leaflets = s.scalars(select(Event).where(Event.external_id == "EV-2")).one()
             assert (leaflets.start_precision, str(leaflets.start_date)) == (
-                "approximate",
+                "approx_month",
                 "2020-05-01",
             )
             # The pseudonymised person is a new record here, so it has a pseudonym of its own.

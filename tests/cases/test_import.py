@@ -194,7 +194,7 @@ def test_csv_import_groups_rows_by_event(db: Database, make_actor: Any, tmp_path
         assert raid.acts[0].victim_person_id == omar.id == raid.acts[1].victim_person_id
         assert raid.acts[1].perpetrators[0].involvement == "ordered"
         shelling = s.scalars(select(Event).where(Event.external_id == "EV-2")).one()
-        assert shelling.start_precision == "approximate" and shelling.latitude is None
+        assert shelling.start_precision == "approx_month" and shelling.latitude is None
         named = s.scalars(select(Person).where(Person.external_id == "EV-2/victim-2")).one()
         assert named.names[0].value == "Samir Nasser"
         source = s.scalars(select(Source)).one()

@@ -13,10 +13,33 @@ from tocsin.core.errors import ValidationFailed
 
 
 class Precision(StrEnum):
+    """How precise a stated date was. Approximate dates keep their granularity, so that
+    "~2019-03" reads back as "~2019-03" and not as a day or a year."""
+
     DAY = "day"
     MONTH = "month"
     YEAR = "year"
-    APPROXIMATE = "approximate"
+    APPROXIMATE = "approximate"  # roughly this day
+    APPROX_MONTH = "approx_month"
+    APPROX_YEAR = "approx_year"
+
+    @property
+    def approximate(self) -> bool:
+        return self in _APPROXIMATE
+
+    @property
+    def granularity(self) -> Precision:
+        """DAY, MONTH or YEAR, whether approximate or not."""
+        return _GRANULARITY.get(self, self)
+
+
+_APPROXIMATE = {Precision.APPROXIMATE, Precision.APPROX_MONTH, Precision.APPROX_YEAR}
+_GRANULARITY = {
+    Precision.APPROXIMATE: Precision.DAY,
+    Precision.APPROX_MONTH: Precision.MONTH,
+    Precision.APPROX_YEAR: Precision.YEAR,
+}
+_ROUGHLY = {v: k for k, v in _GRANULARITY.items()}
 
 
 _DATE_RE = re.compile(r"^(~)?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -56,7 +79,7 @@ def parse_fuzzy(value: str, field: str) -> FuzzyDate:
         raise ValidationFailed.on(field, f"{value!r} is not a real date ({exc})") from None
     if year < 1900 or year > 2100:
         raise ValidationFailed.on(field, f"year {year} is out of range 1900-2100")
-    return FuzzyDate(first, last, Precision.APPROXIMATE if approx else precision)
+    return FuzzyDate(first, last, _ROUGHLY[precision] if approx else precision)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import date
 from typing import Any
 
@@ -47,29 +46,21 @@ from tocsin.core.tlp import TLP
 REDACTED = "[withheld]"
 
 
-def date_text(value: date | None, precision: str | None, is_end: bool = False) -> str | None:
-    """A stored bound in the shape it was given: 2019, 2019-03, 2019-03-14, or ~ before any."""
+def date_text(value: date | None, precision: str | None) -> str | None:
+    """A stored bound in the shape it was given: 2019, 2019-03, 2019-03-14, ~ before if rough."""
     if value is None:
         return None
     p = Precision(precision) if precision else Precision.DAY
-    if p is Precision.APPROXIMATE:
-        # The span's edges tell how coarse the approximate date was.
-        edge = (12, 31) if is_end else (1, 1)
-        month_edge = monthrange(value.year, value.month)[1] if is_end else 1
-        if (value.month, value.day) == edge:
-            return f"~{value.year:04d}"
-        if value.day == month_edge:
-            return f"~{value.year:04d}-{value.month:02d}"
-        return f"~{value.isoformat()}"
-    if p is Precision.YEAR:
-        return f"{value.year:04d}"
-    if p is Precision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
+    mark = "~" if p.approximate else ""
+    if p.granularity is Precision.YEAR:
+        return f"{mark}{value.year:04d}"
+    if p.granularity is Precision.MONTH:
+        return f"{mark}{value.year:04d}-{value.month:02d}"
+    return f"{mark}{value.isoformat()}"
 
 
 def end_text(value: date | None, precision: str | None) -> str | None:
-    return date_text(value, precision, is_end=True)
+    return date_text(value, precision)
 
 
 def place(record: Event | Act) -> PlacePublic:
