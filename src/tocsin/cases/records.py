@@ -21,13 +21,18 @@ M = TypeVar("M")
 T = TypeVar("T")
 
 
+def read_is_audited(kind: str, tlp: int) -> bool:
+    """Protected records (AMBER and above) and every person: a name can cost a life."""
+    return is_protected(tlp) or kind == "person"
+
+
 def fetch(session: Session, model: type[M], record_id: str, actor: Actor, kind: str) -> M:
     """Load one record the actor may see; audit the read if it is protected."""
     actor.require(Permission.READ)
     record = session.get(model, record_id)
     ensure_visible(record, actor)
     assert record is not None
-    if is_protected(record.tlp) or kind == "person":  # type: ignore[attr-defined]
+    if read_is_audited(kind, record.tlp):  # type: ignore[attr-defined]
         audit.record(session, actor, audit.Action.READ, kind, record_id)
     return record
 
@@ -158,7 +163,7 @@ def visible_query(model: Any, actor: Actor) -> Select[Any]:
 
 
 def audit_listed(session: Session, actor: Actor, kind: str, rows: list[Any]) -> None:
-    protected = [r.id for r in rows if is_protected(r.tlp) or kind == "person"]
+    protected = [r.id for r in rows if read_is_audited(kind, r.tlp)]
     audit.record_reads(session, actor, kind, protected)
 
 
