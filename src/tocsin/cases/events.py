@@ -108,7 +108,7 @@ def update(session: Session, actor: Actor, event_id: str, data: EventUpdate) -> 
             changes[key] = getattr(data, key)
     if "start" in given or "end" in given:
         start = data.start or views.date_text(event.start_date, event.start_precision)
-        end = data.end if "end" in given else views.end_text(event.end_date, event.end_precision)
+        end = data.end if "end" in given else views.date_text(event.end_date, event.end_precision)
         if start is None:
             raise ValidationFailed.on("start", "is required")
         changes.update(span_columns(start, end))

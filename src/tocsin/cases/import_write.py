@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from tocsin.cases.dates import parse_span
+from tocsin.cases.events import span_columns
 from tocsin.cases.import_lines import (
     ActLine,
     EventLine,
@@ -62,12 +62,6 @@ TOKEN_MEMO_SIZE = 100_000
 
 def _rank(label: str) -> int:
     return RANKS[label]
-
-
-def _span(start: str, end: str | None) -> dict[str, Any]:
-    s = parse_span(start, end)
-    return {"start_date": s.start, "start_precision": s.start_precision.value,
-            "end_date": s.end, "end_precision": s.end_precision.value}  # fmt: skip
 
 
 def _place(place: PlaceIn, base: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -257,7 +251,7 @@ class Writer:
             description=e.description,
             status=e.status,
             external_id=e.ref,
-            **_span(e.start, e.end),
+            **span_columns(e.start, e.end),
             **_place(e.place),
         )
         self._keep("event", e.ref, row)
@@ -282,7 +276,7 @@ class Writer:
     def _act(self, e: EventLine, event: dict[str, Any], a: ActLine) -> None:
         row = self._stamp(_rank(a.tlp) if a.tlp else event["tlp"])
         if a.start or a.end:
-            span = _span(a.start or e.start, a.end)
+            span = span_columns(a.start or e.start, a.end)
         else:
             span = {k: event[k] for k in ("start_date", "start_precision", "end_date",
                                           "end_precision")}  # fmt: skip

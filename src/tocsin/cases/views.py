@@ -59,10 +59,6 @@ def date_text(value: date | None, precision: str | None) -> str | None:
     return f"{mark}{value.isoformat()}"
 
 
-def end_text(value: date | None, precision: str | None) -> str | None:
-    return date_text(value, precision)
-
-
 def place(record: Event | Act) -> PlacePublic:
     return PlacePublic(
         name=record.place_name,
@@ -78,7 +74,7 @@ def event_summary(event: Event, act_types: list[str], victims: int) -> EventSumm
         id=event.id,
         title=event.title,
         start=date_text(event.start_date, event.start_precision),
-        end=end_text(event.end_date, event.end_precision),
+        end=date_text(event.end_date, event.end_precision),
         start_date=event.start_date,
         end_date=event.end_date,
         place=place(event),
@@ -111,7 +107,7 @@ def act_public(session: Session, actor: Actor, act: Act) -> ActPublic:
         event_id=act.event_id,
         act_type=act.act_type,
         start=date_text(act.start_date, act.start_precision),
-        end=end_text(act.end_date, act.end_precision),
+        end=date_text(act.end_date, act.end_precision),
         place=place(act),
         victim_person_id=act.victim_person_id,
         victim_group=act.victim_group,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,12 +39,6 @@ class Settings:
     login_window_s: int = 15 * 60
     cookie_secure: bool = False
     default_page_size: int = 50
-    max_page_size: int = 500
-    extra: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
 
     def check_production(self) -> None:
         """Refuse to run a production server on development defaults."""
