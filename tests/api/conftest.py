@@ -1,48 +1,29 @@
-"""API fixtures: the real app over the ``db`` fixture, signed-in users per role, seeded records.
-
-Passwords here are hashed with argon2id at the lowest cost argon2 allows, so a test can sign in
-five roles in a few milliseconds. The production parameters are checked in tests/core/test_auth.py.
-"""
+"""API fixtures: the real app over the ``db`` fixture, signed-in users per role, seeded records
+(the helpers themselves are in tests/seeding.py, shared with the page tests)."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from seeding import PASSWORD, Rec, Seeder, add_user, cheap_hashing
 from tocsin.api.app import create_app
-from tocsin.cases import acts as acts_service
-from tocsin.cases import consent, events, interventions, organisations, persons, sources
-from tocsin.cases.schemas import (
-    ActCreate,
-    ConsentCreate,
-    EventCreate,
-    InterventionCreate,
-    NameIn,
-    OrganisationCreate,
-    PersonCreate,
-    SourceCreate,
-)
-from tocsin.core import auth
 from tocsin.core.access import Actor
 from tocsin.core.db import Database
 from tocsin.core.roles import Role
 from tocsin.core.settings import Settings
 
-PASSWORD = "api test passphrase"
+__all__ = ["PASSWORD", "Rec", "Seeder"]
 TOKEN_URL = "/api/v1/auth/token"
 
 
 @pytest.fixture(autouse=True)
 def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # still argon2id
-    monkeypatch.setattr(auth, "_hasher", cheap, raising=False)
+    cheap_hashing(monkeypatch)
 
 
 @pytest.fixture
@@ -61,11 +42,6 @@ def bearer(client: TestClient, email: str, password: str = PASSWORD) -> dict[str
     r = client.post(TOKEN_URL, data={"username": email, "password": password})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-
-def add_user(db: Database, role: Role, email: str, password: str = PASSWORD) -> Actor:
-    with db.session() as s:
-        return auth.actor_for(auth.create_user(s, email, password, role))
 
 
 @dataclass
@@ -103,94 +79,6 @@ class Team:
 @pytest.fixture
 def team(client: TestClient, db: Database) -> Team:
     return Team(client, db)
-
-
-@dataclass(frozen=True)
-class Rec:
-    """A seeded record: its id and a text that must never reach anyone who may not see it."""
-
-    id: str
-    secret: str
-
-
-_serial = itertools.count(1)
-
-
-@dataclass
-class Seeder:
-    """Creates records straight through the services, as ``actor`` (no HTTP, no hashing)."""
-
-    db: Database
-    actor: Actor
-
-    def _secret(self, kind: str, tlp: str) -> str:
-        return f"Secret{kind.title()}{tlp.replace('+', '')}N{next(_serial)}"
-
-    def as_(self, actor: Actor) -> Seeder:
-        return Seeder(self.db, actor)
-
-    def event(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
-        secret = self._secret("event", tlp)
-        data = {"title": secret, "start": "2020-01-01", "tlp": tlp, **kw}
-        with self.db.session() as s:
-            return Rec(events.create(s, self.actor, EventCreate(**data)).id, secret)
-
-    def act(self, tlp: str = "CLEAR", event_id: str | None = None, **kw: Any) -> Rec:
-        event_id = event_id or self.event(tlp).id
-        secret = self._secret("act", tlp)
-        data = {"act_type": "killing", "description": secret, "tlp": tlp, **kw}
-        with self.db.session() as s:
-            return Rec(acts_service.create(s, self.actor, event_id, ActCreate(**data)).id, secret)
-
-    def person(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
-        secret = self._secret("person", tlp)
-        data = {"names": [NameIn(value=secret)], "tlp": tlp, **kw}
-        with self.db.session() as s:
-            return Rec(persons.create(s, self.actor, PersonCreate(**data)).id, secret)
-
-    def organisation(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
-        secret = self._secret("organisation", tlp)
-        data = {"name": secret, "kind": "armed_group", "tlp": tlp, **kw}
-        with self.db.session() as s:
-            return Rec(organisations.create(s, self.actor, OrganisationCreate(**data)).id, secret)
-
-    def source(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
-        secret = self._secret("source", tlp)
-        data = {"title": secret, "source_type": "interview", "tlp": tlp, **kw}
-        with self.db.session() as s:
-            return Rec(sources.create(s, self.actor, SourceCreate(**data)).id, secret)
-
-    def consent(self, tlp: str = "CLEAR", person_id: str | None = None, **kw: Any) -> Rec:
-        person_id = person_id or self.person(tlp).id
-        secret = self._secret("consent", tlp)
-        data = {
-            "person_id": person_id,
-            "given_on": "2024-01-01",
-            "recorded_how": "written_signed",
-            "notes": secret,
-            "tlp": tlp,
-            **kw,
-        }
-        with self.db.session() as s:
-            return Rec(consent.create(s, self.actor, ConsentCreate(**data)).id, secret)
-
-    def intervention(self, tlp: str = "CLEAR", event_id: str | None = None, **kw: Any) -> Rec:
-        event_id = event_id or self.event(tlp).id
-        secret = self._secret("intervention", tlp)
-        data = {
-            "event_id": event_id,
-            "intervention_type": "referral",
-            "description": secret,
-            "tlp": tlp,
-            **kw,
-        }
-        with self.db.session() as s:
-            return Rec(interventions.create(s, self.actor, InterventionCreate(**data)).id, secret)
-
-    def make(self, kind: str, tlp: str) -> Rec:
-        maker = getattr(self, kind)
-        rec: Rec = maker(tlp)
-        return rec
 
 
 @pytest.fixture

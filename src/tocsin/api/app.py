@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             response.headers.setdefault(key, value)
         return response
 
-    from tocsin.web.routes import install as install_pages
+    from tocsin.web.app import install as install_pages
 
     install_pages(app)
     return app

@@ -58,7 +58,7 @@ def current_actor(
         return actor_for(user, ip)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        found = resolve_session(session, cookie)
+        found = resolve_session(session, cookie, request.app.state.settings)
         if found is None:
             raise Unauthorized("the session has expired; sign in again")
         user, web = found

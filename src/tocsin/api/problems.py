@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
@@ -43,9 +44,23 @@ def _field(loc: tuple[Any, ...]) -> str:
     return out or "body"
 
 
+PageErrors = Callable[[Request, int, str, Exception], Response]
+"""How the pages answer an error (an HTML page, or a redirect to sign in)."""
+
+
+def _page(request: Request) -> PageErrors | None:
+    """The page renderer for a page address; None under /api, which always answers JSON."""
+    if request.url.path.startswith("/api/"):
+        return None
+    render: PageErrors | None = getattr(request.app.state, "page_errors", None)
+    return render
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(TocsinError)
-    async def _domain(request: Request, exc: TocsinError) -> JSONResponse:
+    async def _domain(request: Request, exc: TocsinError) -> Response:
+        if page := _page(request):
+            return page(request, exc.status, exc.detail, exc)
         headers = None
         if isinstance(exc, TooManyAttempts):
             headers = {"Retry-After": str(exc.retry_after_s)}
@@ -61,7 +76,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = []
         for err in exc.errors():
             msg = str(err.get("msg", "is not valid"))
@@ -72,21 +87,25 @@ def install(app: FastAPI) -> None:
             )
             errors.append({"field": field, "message": msg})
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        if page := _page(request):
+            return page(request, 422, detail, exc)
         return problem(422, "Validation failed", detail, request.url.path, errors)
 
     @app.exception_handler(DataError)
-    async def _data(request: Request, exc: DataError) -> JSONResponse:
+    async def _data(request: Request, exc: DataError) -> Response:
         # The last line of defence: the database refused a value validation let through.
-        return problem(
-            422,
-            "Validation failed",
+        detail = (
             "a value was refused by the database; "
-            "check for control characters or out-of-range numbers",
-            request.url.path,
+            "check for control characters or out-of-range numbers"
         )
+        if page := _page(request):
+            return page(request, 422, detail, exc)
+        return problem(422, "Validation failed", detail, request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if page := _page(request):
+            return page(request, exc.status_code, str(exc.detail), exc)
         title = {
             401: "Not authenticated",
             403: "Forbidden",

@@ -210,19 +210,36 @@ class OpenedSession:
     expires_at: datetime
 
 
+def _idle_deadline(settings: Settings, created: datetime, now: datetime) -> datetime:
+    return min(
+        now + timedelta(seconds=settings.session_idle_s),
+        created + timedelta(seconds=settings.session_max_age_s),
+    )
+
+
 def open_session(session: Session, settings: Settings, user: User, ip: str = "") -> OpenedSession:
     cookie = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
-    expires = utcnow() + timedelta(seconds=settings.session_max_age_s)
+    now = utcnow()
+    expires = _idle_deadline(settings, now, now)
     session.add(
         WebSession(
-            user_id=user.id, token_hash=_digest(cookie), csrf_token=csrf, expires_at=expires, ip=ip
+            user_id=user.id,
+            token_hash=_digest(cookie),
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=expires,
+            ip=ip,
         )
     )
     return OpenedSession(cookie, csrf, expires)
 
 
-def resolve_session(session: Session, cookie: str) -> tuple[User, WebSession] | None:
+def resolve_session(
+    session: Session, cookie: str, settings: Settings | None = None
+) -> tuple[User, WebSession] | None:
+    """The session behind a cookie, if still alive; with settings, a use pushes back its idle
+    deadline (never past the session's maximum age)."""
     row = session.execute(
         select(User, WebSession)
         .join(WebSession, WebSession.user_id == User.id)
@@ -231,8 +248,14 @@ def resolve_session(session: Session, cookie: str) -> tuple[User, WebSession] | 
     if row is None:
         return None
     user, web = row
-    if web.expires_at <= utcnow() or not user.active:
+    now = utcnow()
+    if web.expires_at <= now or not user.active:
         return None
+    if settings is not None:
+        deadline = _idle_deadline(settings, web.created_at, now)
+        # One write a minute at most: a page with many requests does not hammer the store.
+        if deadline - web.expires_at > timedelta(seconds=60):
+            web.expires_at = deadline
     return user, web
 
 

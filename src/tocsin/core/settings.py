@@ -34,6 +34,7 @@ class Settings:
     environment: str = "development"
     secret_key: str = DEV_SECRET
     session_max_age_s: int = 8 * 3600
+    session_idle_s: int = 30 * 60
     token_max_age_s: int = 24 * 3600
     login_max_failures: int = 5
     login_window_s: int = 15 * 60
@@ -66,6 +67,7 @@ def load_settings() -> Settings:
         environment=_env("ENVIRONMENT", "development"),
         secret_key=_env("SECRET_KEY", DEV_SECRET),
         session_max_age_s=int(_env("SESSION_MAX_AGE", str(8 * 3600))),
+        session_idle_s=int(_env("SESSION_IDLE", str(30 * 60))),
         token_max_age_s=int(_env("TOKEN_MAX_AGE", str(24 * 3600))),
         login_max_failures=int(_env("LOGIN_MAX_FAILURES", "5")),
         login_window_s=int(_env("LOGIN_WINDOW", str(15 * 60))),

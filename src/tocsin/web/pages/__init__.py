@@ -1,0 +1,35 @@
+"""One module per area of the application, each with its own router."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from tocsin.web.pages import (
+    account,
+    admin_audit,
+    admin_users,
+    admin_vocabularies,
+    api_reference,
+    dashboard,
+    event_forms,
+    event_page,
+    events,
+    organisations,
+    persons,
+    sources,
+)
+
+ROUTERS: list[APIRouter] = [
+    account.router,
+    api_reference.router,
+    dashboard.router,
+    events.router,
+    event_page.router,
+    event_forms.router,
+    persons.router,
+    organisations.router,
+    sources.router,
+    admin_users.router,
+    admin_vocabularies.router,
+    admin_audit.router,
+]

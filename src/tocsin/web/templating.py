@@ -1,0 +1,102 @@
+"""The page templates: Jinja2 with gettext in the reader's language and locale formatting."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, pass_context
+from jinja2.runtime import Context
+
+from tocsin.core.tlp import TLP
+from tocsin.web import i18n
+from tocsin.web.viewer import Viewer, language
+
+FLASH_COOKIE = "tocsin_flash"
+R = TypeVar("R", bound=Response)
+
+env = Environment(
+    loader=FileSystemLoader(str(resources.files("tocsin.web") / "templates")),
+    extensions=["jinja2.ext.i18n"],
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Templates(env=env)
+
+
+@pass_context
+def _gettext(ctx: Context, message: str) -> str:
+    return i18n.gettext_for(ctx.get("lang", i18n.DEFAULT), message)
+
+
+@pass_context
+def _ngettext(ctx: Context, singular: str, plural: str, n: int) -> str:
+    return i18n.ngettext_for(ctx.get("lang", i18n.DEFAULT), singular, plural, n)
+
+
+env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+@pass_context
+def _number(ctx: Context, value: float | int | None) -> str:
+    return i18n.number(value, ctx.get("lang", i18n.DEFAULT))
+
+
+@pass_context
+def _day(ctx: Context, value: Any, style: str = "medium") -> str:
+    return i18n.day(value, ctx.get("lang", i18n.DEFAULT), style)
+
+
+@pass_context
+def _fuzzy(ctx: Context, value: Any, precision: str | None) -> str:
+    return i18n.fuzzy_day(value, precision, ctx.get("lang", i18n.DEFAULT))
+
+
+def _tlp(value: int | str) -> str:
+    return TLP(int(value)).label if not isinstance(value, str) else value
+
+
+def _query(args: dict[str, Any], **changes: Any) -> str:
+    """The current filters with some changed, as a query string (empty values dropped)."""
+    merged = {**args, **changes}
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+env.filters.update(number=_number, day=_day, fuzzy=_fuzzy, tlp=_tlp)
+env.globals.update(LANGUAGES=i18n.LANGUAGES, query=_query, TLP=TLP)
+
+
+def render(
+    request: Request,
+    template: str,
+    who: Viewer | None = None,
+    status: int = 200,
+    **values: Any,
+) -> HTMLResponse:
+    lang = who.lang if who else language(request)
+    flash = request.cookies.get(FLASH_COOKIE)
+    context = {
+        "lang": lang,
+        "language": i18n.LANGUAGES[lang],
+        "viewer": who,
+        "csrf": who.csrf if who else "",
+        "flash": flash,
+        "path": request.url.path,
+        "args": dict(request.query_params),
+        **values,
+    }
+    response = templates.TemplateResponse(request, template, context, status_code=status)
+    if flash:
+        response.delete_cookie(FLASH_COOKIE)
+    return response
+
+
+def flash(response: R, message: str) -> R:
+    """A one-time notice for the next page (an English msgid, translated when shown)."""
+    response.set_cookie(FLASH_COOKIE, message, max_age=60, httponly=True, samesite="lax")
+    return response

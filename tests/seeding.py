@@ -1,0 +1,133 @@
+"""Shared test helpers: users with cheap hashing, and records made through the services.
+
+Passwords here are hashed with argon2id at the lowest cost argon2 allows, so a test can sign in
+five roles in a few milliseconds. The production parameters are checked in tests/core/test_auth.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+
+from tocsin.cases import acts as acts_service
+from tocsin.cases import consent, events, interventions, organisations, persons, sources
+from tocsin.cases.schemas import (
+    ActCreate,
+    ConsentCreate,
+    EventCreate,
+    InterventionCreate,
+    NameIn,
+    OrganisationCreate,
+    PersonCreate,
+    SourceCreate,
+)
+from tocsin.core import auth
+from tocsin.core.access import Actor
+from tocsin.core.db import Database
+from tocsin.core.roles import Role
+
+PASSWORD = "api test passphrase"
+
+
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # still argon2id
+    monkeypatch.setattr(auth, "_hasher", cheap, raising=False)
+
+
+def add_user(db: Database, role: Role, email: str, password: str = PASSWORD) -> Actor:
+    with db.session() as s:
+        return auth.actor_for(auth.create_user(s, email, password, role))
+
+
+@dataclass(frozen=True)
+class Rec:
+    """A seeded record: its id and a text that must never reach anyone who may not see it."""
+
+    id: str
+    secret: str
+
+
+_serial = itertools.count(1)
+
+
+@dataclass
+class Seeder:
+    """Creates records straight through the services, as ``actor`` (no HTTP, no hashing)."""
+
+    db: Database
+    actor: Actor
+
+    def _secret(self, kind: str, tlp: str) -> str:
+        return f"Secret{kind.title()}{tlp.replace('+', '')}N{next(_serial)}"
+
+    def as_(self, actor: Actor) -> Seeder:
+        return Seeder(self.db, actor)
+
+    def event(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
+        secret = self._secret("event", tlp)
+        data = {"title": secret, "start": "2020-01-01", "tlp": tlp, **kw}
+        with self.db.session() as s:
+            return Rec(events.create(s, self.actor, EventCreate(**data)).id, secret)
+
+    def act(self, tlp: str = "CLEAR", event_id: str | None = None, **kw: Any) -> Rec:
+        event_id = event_id or self.event(tlp).id
+        secret = self._secret("act", tlp)
+        data = {"act_type": "killing", "description": secret, "tlp": tlp, **kw}
+        with self.db.session() as s:
+            return Rec(acts_service.create(s, self.actor, event_id, ActCreate(**data)).id, secret)
+
+    def person(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
+        secret = self._secret("person", tlp)
+        data = {"names": [NameIn(value=secret)], "tlp": tlp, **kw}
+        with self.db.session() as s:
+            return Rec(persons.create(s, self.actor, PersonCreate(**data)).id, secret)
+
+    def organisation(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
+        secret = self._secret("organisation", tlp)
+        data = {"name": secret, "kind": "armed_group", "tlp": tlp, **kw}
+        with self.db.session() as s:
+            return Rec(organisations.create(s, self.actor, OrganisationCreate(**data)).id, secret)
+
+    def source(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
+        secret = self._secret("source", tlp)
+        data = {"title": secret, "source_type": "interview", "tlp": tlp, **kw}
+        with self.db.session() as s:
+            return Rec(sources.create(s, self.actor, SourceCreate(**data)).id, secret)
+
+    def consent(self, tlp: str = "CLEAR", person_id: str | None = None, **kw: Any) -> Rec:
+        person_id = person_id or self.person(tlp).id
+        secret = self._secret("consent", tlp)
+        data = {
+            "person_id": person_id,
+            "given_on": "2024-01-01",
+            "recorded_how": "written_signed",
+            "notes": secret,
+            "tlp": tlp,
+            **kw,
+        }
+        with self.db.session() as s:
+            return Rec(consent.create(s, self.actor, ConsentCreate(**data)).id, secret)
+
+    def intervention(self, tlp: str = "CLEAR", event_id: str | None = None, **kw: Any) -> Rec:
+        event_id = event_id or self.event(tlp).id
+        secret = self._secret("intervention", tlp)
+        data = {
+            "event_id": event_id,
+            "intervention_type": "referral",
+            "description": secret,
+            "tlp": tlp,
+            **kw,
+        }
+        with self.db.session() as s:
+            return Rec(interventions.create(s, self.actor, InterventionCreate(**data)).id, secret)
+
+    def make(self, kind: str, tlp: str) -> Rec:
+        maker = getattr(self, kind)
+        rec: Rec = maker(tlp)
+        return rec
+
+
