@@ -293,3 +293,14 @@ def test_any_json_object_posted_to_events_is_never_a_5xx(
     else:
         assert_problem(r, r.status_code)
         assert r.status_code in (403, 422), r.text
+
+
+def test_the_api_refuses_to_leave_no_administrator(client: TestClient, team: Any) -> None:
+    """The pages' guard holds through the API too: no self-demotion, no self-disabling."""
+    admin = team[Role.ADMIN]
+    for change in ({"role": "analyst"}, {"active": False}):
+        r = client.patch(f"/api/v1/users/{admin.id}", json=change, headers=admin.headers)
+        assert r.status_code == 409, r.text
+        assert r.json()["errors"][0]["field"] in ("role", "active")
+    me = client.get("/api/v1/users", headers=admin.headers).json()
+    assert [u["role"] for u in me if u["id"] == admin.id] == ["admin"]

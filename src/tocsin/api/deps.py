@@ -37,7 +37,9 @@ def get_session(db: Annotated[Database, Depends(get_db)]) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent. FastAPI's default runs it after, so a
+# browser following a redirect (sign-in, a saved form) could arrive before the write it follows.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from importlib import resources
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -29,14 +30,26 @@ env = Environment(
 templates = Jinja2Templates(env=env)
 
 
+# The page being rendered, for macros imported without context (Jinja's default): they cannot
+# see the page's variables, but still speak the reader's language and keep the current filters.
+_rendering: ContextVar[tuple[str, dict[str, str]]] = ContextVar(
+    "rendering", default=(i18n.DEFAULT, {})
+)
+
+
+def _lang(ctx: Context) -> str:
+    lang = ctx.get("lang")
+    return str(lang) if lang else _rendering.get()[0]
+
+
 @pass_context
 def _gettext(ctx: Context, message: str) -> str:
-    return i18n.gettext_for(ctx.get("lang", i18n.DEFAULT), message)
+    return i18n.gettext_for(_lang(ctx), message)
 
 
 @pass_context
 def _ngettext(ctx: Context, singular: str, plural: str, n: int) -> str:
-    return i18n.ngettext_for(ctx.get("lang", i18n.DEFAULT), singular, plural, n)
+    return i18n.ngettext_for(_lang(ctx), singular, plural, n)
 
 
 env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
@@ -44,26 +57,28 @@ env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignor
 
 @pass_context
 def _number(ctx: Context, value: float | int | None) -> str:
-    return i18n.number(value, ctx.get("lang", i18n.DEFAULT))
+    return i18n.number(value, _lang(ctx))
 
 
 @pass_context
 def _day(ctx: Context, value: Any, style: str = "medium") -> str:
-    return i18n.day(value, ctx.get("lang", i18n.DEFAULT), style)
+    return i18n.day(value, _lang(ctx), style)
 
 
 @pass_context
 def _fuzzy(ctx: Context, value: Any, precision: str | None) -> str:
-    return i18n.fuzzy_day(value, precision, ctx.get("lang", i18n.DEFAULT))
+    return i18n.fuzzy_day(value, precision, _lang(ctx))
 
 
 def _tlp(value: int | str) -> str:
     return TLP(int(value)).label if not isinstance(value, str) else value
 
 
-def _query(args: dict[str, Any], **changes: Any) -> str:
-    """The current filters with some changed, as a query string (empty values dropped)."""
-    merged = {**args, **changes}
+def _query(args: Any = None, **changes: Any) -> str:
+    """The current filters with some changed, as a query string (empty values dropped).
+    Without `args` (or inside a macro that cannot see them), the current page's filters."""
+    base = args if isinstance(args, dict) else _rendering.get()[1]
+    merged = {**base, **changes}
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
@@ -90,7 +105,11 @@ def render(
         "args": dict(request.query_params),
         **values,
     }
-    response = templates.TemplateResponse(request, template, context, status_code=status)
+    token = _rendering.set((lang, context["args"]))
+    try:
+        response = templates.TemplateResponse(request, template, context, status_code=status)
+    finally:
+        _rendering.reset(token)
     if flash:
         response.delete_cookie(FLASH_COOKIE)
     return response

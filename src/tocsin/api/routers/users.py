@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from tocsin.api.deps import CurrentActor, SessionDep
 from tocsin.cases.schemas import Strict
-from tocsin.core import audit, auth
-from tocsin.core.errors import NotFound
+from tocsin.core import audit, auth, user_admin
 from tocsin.core.models import User
 from tocsin.core.roles import Permission
 
@@ -74,19 +73,14 @@ def add_user(data: UserCreate, session: SessionDep, actor: CurrentActor) -> User
 def update_user(
     user_id: str, data: UserUpdate, session: SessionDep, actor: CurrentActor
 ) -> UserPublic:
-    actor.require(Permission.MANAGE_USERS)
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("no such user")
+    user = user_admin.get_user(session, actor, user_id)
+    # The same guards as the pages: nobody demotes or disables themselves or the last admin.
     if data.role is not None:
-        user.role = auth.parse_role(data.role).value
-        audit.record(
-            session, actor, audit.Action.USER, "user", user.id, {"op": "role", "role": user.role}
-        )
+        user_admin.change_role(session, actor, user, data.role)
     if data.display_name is not None and data.display_name != user.display_name:
         user.display_name = data.display_name
         audit.record(session, actor, audit.Action.USER, "user", user.id, {"op": "rename"})
     if data.active is not None:
-        auth.set_active(session, user.email, data.active, actor)
+        user_admin.set_access(session, actor, user, data.active)
     session.flush()
     return _public(user)

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from tocsin.web.pages import (
     account,
     admin_audit,
+    admin_home,
     admin_users,
     admin_vocabularies,
     api_reference,
@@ -29,6 +30,7 @@ ROUTERS: list[APIRouter] = [
     persons.router,
     organisations.router,
     sources.router,
+    admin_home.router,
     admin_users.router,
     admin_vocabularies.router,
     admin_audit.router,

@@ -109,7 +109,9 @@ def logout(request: Request, session: SessionDep, who: PostedForm) -> Response:
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, who: PageViewer) -> Response:
-    return render(request, "account.html", who, form=FormState())
+    return render(
+        request, "account.html", who, form=FormState(), min_length=auth.MIN_PASSWORD_LENGTH
+    )
 
 
 @router.post("/account/password", response_class=HTMLResponse)
@@ -128,7 +130,9 @@ def change_password(request: Request, session: SessionDep, who: PostedForm) -> R
         )
     if not state.ok:
         # Passwords are never sent back into the page, even when refused.
-        return render(request, "account.html", who, 422, form=state)
+        return render(
+            request, "account.html", who, 422, form=state, min_length=auth.MIN_PASSWORD_LENGTH
+        )
     # Every session ended with the old password, this one too: sign in with the new one.
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
