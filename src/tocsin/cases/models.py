@@ -148,6 +148,9 @@ class Event(Record, Place, Dated, Base):
         Index("ix_events_span", "start_date", "end_date", "tlp", "created_by"),
         Index("ix_events_area", "country", "admin_area"),
         Index("ix_events_end_date", "end_date"),
+        # The dashboard's data-version check and its newest-awaiting-verification list.
+        Index("ix_events_updated_at", "updated_at"),
+        Index("ix_events_status_created", "status", "created_at", "id"),
     )
 
     title: Mapped[str] = mapped_column(String(500))
@@ -183,6 +186,7 @@ class Act(Record, Place, Dated, Base):
         Index("ix_acts_start_id", "start_date", "id"),
         # A victim-group search reads this index alone, never the acts themselves.
         Index("ix_acts_victim_group", "victim_group", "event_id", "tlp", "created_by"),
+        Index("ix_acts_updated_at", "updated_at"),  # the dashboard's data-version check
     )
 
     # Indexed first in ix_acts_event_type, which also serves the foreign key.
