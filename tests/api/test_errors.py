@@ -304,3 +304,34 @@ def test_the_api_refuses_to_leave_no_administrator(client: TestClient, team: Any
         assert r.json()["errors"][0]["field"] in ("role", "active")
     me = client.get("/api/v1/users", headers=admin.headers).json()
     assert [u["role"] for u in me if u["id"] == admin.id] == ["admin"]
+
+
+def test_lowering_a_colleagues_sharing_level_is_a_release_decision(
+    client: TestClient, team: Any, seed: Any
+) -> None:
+    """Making a record visible to more people is for its author or a coordinator, not an edit."""
+    theirs = seed.event("AMBER").id
+    documenter = team(Role.DOCUMENTER)
+    r = client.patch(f"{EVENTS}/{theirs}", json={"tlp": "CLEAR"}, headers=documenter)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "tlp"
+    assert client.get(f"{EVENTS}/{theirs}", headers=documenter).json()["tlp"] == "AMBER"
+    raised = client.patch(f"{EVENTS}/{theirs}", json={"tlp": "AMBER+STRICT"}, headers=documenter)
+    assert raised.status_code == 200
+    mine = client.post(
+        EVENTS, json={"title": "Mine", "start": "2020", "tlp": "AMBER"}, headers=documenter
+    ).json()["id"]
+    assert client.patch(
+        f"{EVENTS}/{mine}", json={"tlp": "GREEN"}, headers=documenter
+    ).status_code == 200
+    coordinator = team(Role.COORDINATOR)
+    released = client.patch(f"{EVENTS}/{theirs}", json={"tlp": "GREEN"}, headers=coordinator)
+    assert released.status_code == 200 and released.json()["tlp"] == "GREEN"
+
+
+def test_a_source_address_must_be_a_web_address(client: TestClient, team: Any) -> None:
+    r = client.post(
+        "/api/v1/sources",
+        json={"title": "A", "source_type": "report", "url": "javascript:alert(1)"},
+        headers=team(Role.DOCUMENTER),
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "url"

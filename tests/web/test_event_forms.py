@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,7 +14,7 @@ from page_client import Browser
 from seeding import Seeder
 from tocsin.cases import events
 from tocsin.cases.models import Act, Event, EventStatusChange, Intervention, Source, SourceLink
-from tocsin.cases.schemas import EventUpdate
+from tocsin.cases.schemas import EventUpdate, PerpetratorIn
 from tocsin.core.db import Database
 from tocsin.core.models import AuditEntry
 from tocsin.core.roles import Role
@@ -349,3 +350,151 @@ def test_an_unchanged_event_form_changes_nothing(
         updates = s.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "update", AuditEntry.id > before))
         assert updates == 0
+
+
+class _Fields(HTMLParser):
+    """What a browser would post back from a page's form: inputs, chosen options, textareas."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "search"):
+            self.values[a["name"]] = a.get("value", "")
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select:
+            if "selected" in a or self._select not in self.values:  # else the first is chosen
+                self.values[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.values[a.get("name", "")] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def _fields(page: str, action: str) -> dict[str, str]:
+    """The fields of the page's form that posts to ``action``."""
+    form = page[page.index(f'action="{action}"'):]
+    parser = _Fields()
+    parser.feed(form[: form.index("</form>")])
+    parser.values.pop("csrf", None)
+    return parser.values
+
+
+def _act_with_a_hidden_perpetrator(seed: Seeder) -> tuple[Any, Any, Any]:
+    hidden = seed.organisation("RED")
+    seen = seed.organisation("GREEN")
+    act = seed.act("GREEN", perpetrators=[
+        PerpetratorIn(organisation_id=seen.id, involvement="ordered"),
+        PerpetratorIn(organisation_id=hidden.id, involvement="direct"),
+    ])
+    return act, hidden, seen
+
+
+def _perpetrators(db: Database, act_id: str) -> list[tuple[str | None, str]]:
+    with db.session() as s:
+        stored = s.get(Act, act_id)
+        assert stored is not None
+        return sorted((p.organisation_id, p.involvement) for p in stored.perpetrators)
+
+
+def test_editing_an_act_keeps_a_perpetrator_the_editor_may_not_see(
+    browser: Make, seed: Seeder, db: Database
+) -> None:
+    act, hidden, seen = _act_with_a_hidden_perpetrator(seed)
+    client = browser(Role.DOCUMENTER)
+    form = client.get(f"/acts/{act.id}/edit").text
+    assert hidden.id not in form and hidden.secret not in form
+    assert "a perpetrator you are not cleared to see (kept)" in form.lower()
+    values = _fields(form, f"/acts/{act.id}/edit")
+    kept = [k for k, v in values.items() if v == "keep"]
+    assert len(kept) == 1 and kept[0].startswith("perpetrators[")
+    values["description"] = "Only the description changed"
+    r = client.submit(f"/acts/{act.id}/edit", values)
+    assert r.status_code == 303, r.text
+    both = sorted([(seen.id, "ordered"), (hidden.id, "direct")])
+    assert _perpetrators(db, act.id) == both
+    with db.session() as s:
+        stored = s.get(Act, act.id)
+        assert stored and stored.description == "Only the description changed"
+
+    # A form that lost the kept row (an older page, a crafted post) still loses nothing.
+    del values[kept[0]]
+    values["description"] = "Again"
+    assert client.submit(f"/acts/{act.id}/edit", values).status_code == 303
+    assert _perpetrators(db, act.id) == both
+
+
+def test_changing_perpetrators_beside_a_hidden_one_keeps_the_hidden_one(
+    browser: Make, seed: Seeder, db: Database
+) -> None:
+    act, hidden, seen = _act_with_a_hidden_perpetrator(seed)
+    client = browser(Role.DOCUMENTER)
+    values = _fields(client.get(f"/acts/{act.id}/edit").text, f"/acts/{act.id}/edit")
+    assert hidden.id not in values.values()
+    row = next(k for k, v in values.items() if v == seen.id).removesuffix("organisation_id")
+    values[row + "involvement"] = "direct"
+    r = client.submit(f"/acts/{act.id}/edit", values)
+    assert r.status_code == 303
+    assert hidden.id not in client.get(r.headers["location"]).text
+    assert _perpetrators(db, act.id) == sorted([(seen.id, "direct"), (hidden.id, "direct")])
+    # Whoever may see it can change them all.
+    admin = browser(Role.ADMIN)
+    values = _fields(admin.get(f"/acts/{act.id}/edit").text, f"/acts/{act.id}/edit")
+    assert hidden.id in values.values() and "keep" not in values.values()
+    values[row + "organisation_id"] = ""
+    assert admin.submit(f"/acts/{act.id}/edit", values).status_code == 303
+    assert _perpetrators(db, act.id) == [(hidden.id, "direct")]
+
+
+def test_editing_an_act_keeps_a_victim_the_editor_may_not_see(
+    browser: Make, seed: Seeder, db: Database
+) -> None:
+    victim = seed.person("RED")
+    act = seed.act("GREEN", victim_person_id=victim.id)
+    client = browser(Role.DOCUMENTER)
+    form = client.get(f"/acts/{act.id}/edit").text
+    assert victim.id not in form and victim.secret not in form
+    values = _fields(form, f"/acts/{act.id}/edit")
+    assert values["victim_person_id"] == "keep"
+    values["victim_count"] = "2"
+    assert client.submit(f"/acts/{act.id}/edit", values).status_code == 303
+    values["victim_person_id"] = ""
+    r = client.submit(f"/acts/{act.id}/edit", values)
+    assert r.status_code == 422 and "not cleared to see" in _message(r.text, "victim_person_id")
+    assert victim.id not in r.text
+    with db.session() as s:
+        stored = s.get(Act, act.id)
+        assert stored and (stored.victim_person_id, stored.victim_count) == (victim.id, 2)
+
+
+def test_perpetrator_rows_past_the_form_are_saved_or_refused_never_dropped(
+    browser: Make, seed: Seeder, db: Database
+) -> None:
+    event = seed.event("GREEN")
+    army = seed.organisation("GREEN")
+    client = browser(Role.DOCUMENTER)
+    base = {"act_type": "killing", "victim_count": "1"}
+    far = client.submit(f"/events/{event.id}/acts/new", {
+        **base, "perpetrators[5].organisation_id": army.id})
+    assert far.status_code == 303
+    too_far = client.submit(f"/events/{event.id}/acts/new", {
+        **base, "description": "too far", "perpetrators[99].organisation_id": army.id})
+    assert too_far.status_code == 422
+    assert "nothing was saved" in _message(too_far.text, "perpetrators")
+    with db.session() as s:
+        stored = s.scalars(select(Act).where(Act.event_id == event.id)).all()
+        assert [[p.organisation_id for p in a.perpetrators] for a in stored] == [[army.id]]

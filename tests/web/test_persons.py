@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from sqlalchemy import func, select
 
 from page_client import Browser
 from seeding import Seeder
+from tocsin.cases import vocabulary as vocabulary_service
 from tocsin.cases.models import Consent, Person
 from tocsin.core.db import Database
 from tocsin.core.models import AuditEntry
@@ -164,3 +166,110 @@ def test_reads_of_persons_are_audited_like_the_api(browser: Make, seed: Seeder) 
     assert by_api == 1 and reads(seed.db, "reader@pages.example.org", p.id) == 2
     client.get("/persons")
     assert reads(seed.db, "reader@pages.example.org", p.id) == 3
+
+
+def _retire(db: Database, vocabulary: str, code: str) -> None:
+    with db.session() as s:
+        vocabulary_service.update_term(s, vocabulary, code, active=False)
+
+
+def _stored(db: Database, person_id: str) -> Person:
+    with db.session() as s:
+        person = s.get(Person, person_id)
+        assert person is not None
+        s.expunge(person)
+        return person
+
+
+def test_editing_keeps_an_identity_of_a_retired_kind_and_every_contact(
+    browser: Make, seed: Seeder, db: Database
+) -> None:
+    p = seed.person("AMBER", identities={"ethnicity": "Yazidi", "religion": "Ezidi"},
+                    contact={"phone": "+963 11 555", "signal": "@ali"})
+    _retire(db, "identity_kind", "ethnicity")
+    client = browser(Role.ANALYST)
+    form = client.get(f"/persons/{p.id}/edit").text
+    assert 'name="identities.ethnicity"' in form and 'value="Yazidi"' in form
+    assert "Ethnicity (no longer offered)" in form
+    assert 'name="contact.signal"' in form and 'value="@ali"' in form
+    shown = {k: re.search(rf'name="{k}" value="([0-9a-f]+)"', form)
+             for k in ("identities_shown", "contact_shown")}
+    sent = {
+        "names[0].value": p.secret, "names[0].script": "Latn", "names[0].kind": "full",
+        "tlp": "AMBER", "notes": "only the notes changed",
+        "identities.ethnicity": "Yazidi", "identities.religion": "Ezidi",
+        "contact.phone": "+963 11 555", "contact.signal": "@ali",
+        **{k: m.group(1) for k, m in shown.items() if m},
+    }
+    assert len(sent) == 11
+    done = client.submit(f"/persons/{p.id}/edit", sent)
+    assert done.status_code == 303, done.text
+    stored = _stored(db, p.id)
+    assert stored.notes == "only the notes changed"
+    assert stored.identities == {"ethnicity": "Yazidi", "religion": "Ezidi"}
+    assert stored.contact == {"phone": "+963 11 555", "signal": "@ali"}
+
+    # A changed contact is saved with every key; the retired kind is still kept.
+    done = client.submit(f"/persons/{p.id}/edit", {**sent, "contact.signal": "@ali2"})
+    assert done.status_code == 303, done.text
+    stored = _stored(db, p.id)
+    assert stored.contact == {"phone": "+963 11 555", "signal": "@ali2"}
+    assert stored.identities == {"ethnicity": "Yazidi", "religion": "Ezidi"}
+
+
+def test_identity_kinds_the_form_does_not_offer_are_refused_by_their_field(
+    browser: Make, db: Database
+) -> None:
+    client = browser(Role.DOCUMENTER)
+    sent = {"names[0].value": "Rania Saleh", "tlp": "AMBER", "identities.caste": "x",
+            "identities.religion": "Ezidi"}
+    refused = client.submit("/persons/new", sent)
+    assert refused.status_code == 422 and count(db, Person) == 0
+    assert 'id="identities.caste-error"' in refused.text and "unknown identity kind" in refused.text
+    assert 'value="x"' in refused.text  # shown again, to correct or empty
+    done = client.submit("/persons/new", {**sent, "identities.caste": ""})
+    assert done.status_code == 303
+    with db.session() as s:
+        assert s.scalars(select(Person.identities)).one() == {"religion": "Ezidi"}
+
+
+def test_name_rows_past_the_form_are_saved_or_refused_never_dropped(
+    browser: Make, db: Database
+) -> None:
+    client = browser(Role.DOCUMENTER)
+    far = client.submit("/persons/new", {"names[0].value": "Adel Nasser",
+                                         "names[77].value": "عادل ناصر", "tlp": "AMBER"})
+    assert far.status_code == 303
+    with db.session() as s:
+        person = s.scalars(select(Person)).one()
+        assert sorted(n.value for n in person.names) == sorted(["Adel Nasser", "عادل ناصر"])
+    many = {f"names[{i}].value": f"Name number {i}" for i in range(52)}
+    refused = client.submit("/persons/new", {**many, "tlp": "AMBER"})
+    assert refused.status_code == 422 and count(db, Person) == 1
+    assert 'id="names-error"' in refused.text and "at most 50" in refused.text
+    assert 'value="Name number 51"' in refused.text
+    odd = client.submit("/persons/new", {"names[0].value": "Adel", "names[0].nick": "Abu Ali"})
+    assert odd.status_code == 422 and count(db, Person) == 1
+    assert "names[0].nick" in odd.text and "Extra inputs are not permitted" in odd.text
+
+
+def test_withdrawing_a_consent_above_clearance_never_names_the_person(
+    browser: Make, seed: Seeder
+) -> None:
+    hidden = seed.person("RED")
+    consent_id = seed.consent("RED", person_id=hidden.id).id
+    client = browser(Role.DOCUMENTER)
+    empty = client.submit(f"/consents/{consent_id}/withdraw", {"reason": ""})
+    assert empty.status_code == 303 and empty.headers["location"] == "/persons"
+    assert hidden.id not in empty.text
+    page = client.get("/persons")
+    assert "withdrawal was not recorded" in page.text and hidden.id not in page.text
+    done = client.submit(f"/consents/{consent_id}/withdraw", {"reason": "Asked by phone"})
+    assert done.status_code == 303 and done.headers["location"] == "/persons"
+    assert "Consent withdrawn." in client.get("/persons").text
+    again = client.submit(f"/consents/{consent_id}/withdraw", {"reason": "twice"})
+    assert again.headers["location"] == "/persons" and hidden.id not in again.text
+    assert "already withdrawn" in client.get("/persons").text
+    with seed.db.session() as s:
+        stored = s.get(Consent, consent_id)
+        assert stored is not None and stored.withdrawn_reason == "Asked by phone"

@@ -30,10 +30,26 @@ from tocsin.core.roles import Permission
 
 
 def _perpetrators(
-    session: Session, actor: Actor, vocab: Vocabularies, items: list[PerpetratorIn]
+    session: Session,
+    actor: Actor,
+    vocab: Vocabularies,
+    items: list[PerpetratorIn],
+    on_file: frozenset[tuple[str | None, str | None, str]] = frozenset(),
 ) -> list[ActPerpetrator]:
+    """Rows for the act. A perpetrator already on file is kept as it is, even one above the
+    editor's clearance or with a since-retired involvement: an edit must not force anyone to
+    drop what they cannot see; only new or changed entries are checked."""
     rows = []
     for i, p in enumerate(items):
+        if (p.organisation_id, p.person_id, p.involvement) in on_file:
+            rows.append(
+                ActPerpetrator(
+                    organisation_id=p.organisation_id,
+                    person_id=p.person_id,
+                    involvement=p.involvement,
+                )
+            )
+            continue
         vocab.check("involvement", p.involvement, f"perpetrators[{i}].involvement")
         reference(
             session, Organisation, p.organisation_id, actor, f"perpetrators[{i}].organisation_id"
@@ -110,7 +126,7 @@ def update(session: Session, actor: Actor, act_id: str, data: ActUpdate) -> Act:
         for k, v in place_columns(data.place).items():
             setattr(act, k, v)
         changed.append("place")
-    if "victim_person_id" in given:
+    if "victim_person_id" in given and data.victim_person_id != act.victim_person_id:
         reference(session, Person, data.victim_person_id, actor, "victim_person_id")
         act.victim_person_id = data.victim_person_id
         changed.append("victim_person_id")
@@ -121,7 +137,10 @@ def update(session: Session, actor: Actor, act_id: str, data: ActUpdate) -> Act:
         nullable=frozenset({"victim_group"}),
     )
     if data.perpetrators is not None:
-        act.perpetrators = _perpetrators(session, actor, vocab, data.perpetrators)
+        on_file = frozenset(
+            (p.organisation_id, p.person_id, p.involvement) for p in act.perpetrators
+        )
+        act.perpetrators = _perpetrators(session, actor, vocab, data.perpetrators, on_file)
         changed.append("perpetrators")
     finish_update(session, actor, act, "act", changed, data.tlp)
     return act

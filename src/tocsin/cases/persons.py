@@ -52,15 +52,25 @@ def name_rows(names: list[NameIn]) -> list[PersonName]:
     ]
 
 
-def check_vocab(vocab: Vocabularies, data: PersonCreate | PersonUpdate) -> None:
-    if data.sex:
+def check_vocab(
+    vocab: Vocabularies, data: PersonCreate | PersonUpdate, on_file: Person | None = None
+) -> None:
+    """Codes must be in use, except those the person already has: retiring a term must not
+    make every record that carries it impossible to edit."""
+    kept_roles = set(on_file.roles or []) if on_file else set()
+    kept_kinds = {n.kind for n in on_file.names} if on_file else set()
+    kept_identities = set(on_file.identities or {}) if on_file else set()
+    if data.sex and not (on_file and data.sex == on_file.sex):
         vocab.check("sex", data.sex, "sex")
     for i, role in enumerate(data.roles or []):
-        vocab.check("person_role", role, f"roles[{i}]")
+        if role not in kept_roles:
+            vocab.check("person_role", role, f"roles[{i}]")
     for i, name in enumerate(data.names or []):
-        vocab.check("name_kind", name.kind, f"names[{i}].kind")
+        if name.kind not in kept_kinds:
+            vocab.check("name_kind", name.kind, f"names[{i}].kind")
     for key in data.identities or {}:
-        vocab.check("identity_kind", key, f"identities.{key}")
+        if key not in kept_identities:
+            vocab.check("identity_kind", key, f"identities.{key}")
 
 
 def birth_date(value: str | None) -> str | None:
@@ -98,7 +108,7 @@ def create(session: Session, actor: Actor, data: PersonCreate) -> Person:
 def update(session: Session, actor: Actor, person_id: str, data: PersonUpdate) -> Person:
     actor.require(Permission.WRITE)
     person = fetch(session, Person, person_id, actor, "person")
-    check_vocab(Vocabularies.load(session), data)
+    check_vocab(Vocabularies.load(session), data, person)
     given = data.model_fields_set
     simple = ("sex", "age", "age_min", "age_max", "nationality", "notes")
     changed = set_fields(person, data, simple, nullable=frozenset(simple))

@@ -102,14 +102,26 @@ def contains(column: Any, text: str, fold_case: bool = True) -> ColumnElement[bo
 
 
 def changed_tlp(actor: Actor, record: Any, label: str) -> int:
-    """The new level of an edited record. Raising a colleague's record above your own clearance
-    would make it vanish from under you mid-edit, so only its author or a cleared user may."""
+    """The new level of an edited record.
+
+    Raising a colleague's record above your own clearance would make it vanish from under you
+    mid-edit, so only its author or a cleared user may. Lowering it shows it to more people
+    (a RED witness statement turned GREEN reaches every partner): a release decision for its
+    author or a role that may release, never a side effect of an edit.
+    """
     rank = tlp_rank(label)
-    if rank > actor.clearance and record.created_by != actor.user_id:
+    mine = record.created_by == actor.user_id
+    if rank > actor.clearance and not mine:
         raise ValidationFailed.on(
             "tlp",
             f"cannot raise another person's record above your own clearance "
             f"(TLP:{actor.clearance.label}); ask a coordinator",
+        )
+    if rank < record.tlp and not mine and not actor.can(Permission.RELEASE):
+        raise ValidationFailed.on(
+            "tlp",
+            f"only the record's author or a coordinator may lower its sharing level "
+            f"(now TLP:{TLP(record.tlp).label})",
         )
     return rank
 

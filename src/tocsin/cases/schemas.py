@@ -35,7 +35,15 @@ def _country(value: str | None) -> str | None:
         raise ValueError(exc.errors[0].message) from None
 
 
+def _web_address(value: str | None) -> str | None:
+    # A stored link is shown as a link: only web addresses, never javascript: or data:.
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise ValueError("must be a web address starting with http:// or https://")
+    return value or None
+
+
 TLPLabel = Annotated[str, AfterValidator(_tlp)]
+WebAddress = Annotated[str | None, Field(max_length=2000), AfterValidator(_web_address)]
 FuzzyDateText = Annotated[str, Field(max_length=11), AfterValidator(_fuzzy)]
 CountryCode = Annotated[str | None, AfterValidator(_country)]
 Code = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
@@ -335,7 +343,7 @@ class SourceCreate(Strict):
     reliability: Reliability = "F"
     credibility: Credibility = 6
     description: LongText = ""
-    url: Annotated[str | None, Field(max_length=2000)] = None
+    url: WebAddress = None
     obtained_on: date | None = None
     person_id: str | None = None
     tlp: TLPLabel = "AMBER"
@@ -347,7 +355,7 @@ class SourceUpdate(Strict):
     reliability: Reliability | None = None
     credibility: Credibility | None = None
     description: LongText | None = None
-    url: Annotated[str | None, Field(max_length=2000)] = None
+    url: WebAddress = None
     obtained_on: date | None = None
     person_id: str | None = None
     tlp: TLPLabel | None = None

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     READ_AUDIT = "read_audit"
     IDENTIFY = "identify"  # see or export protected identities in clear
+    RELEASE = "release"  # lower the sharing level of a colleague's record (show it to more people)
     IMPORT = "import"
     EXPORT = "export"
 

@@ -12,7 +12,9 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
+from tocsin.core.settings import get_settings
 from tocsin.core.tlp import TLP
 from tocsin.web import i18n
 from tocsin.web.viewer import Viewer, language
@@ -42,14 +44,17 @@ def _lang(ctx: Context) -> str:
     return str(lang) if lang else _rendering.get()[0]
 
 
+# Jinja marks what gettext returns as safe HTML, but pages also pass messages that quote what
+# someone typed (a refused value, a flash): a translation is text, so it is escaped here, and
+# the %(placeholders)s filled in afterwards are escaped by Markup's own formatting.
 @pass_context
-def _gettext(ctx: Context, message: str) -> str:
-    return i18n.gettext_for(_lang(ctx), message)
+def _gettext(ctx: Context, message: str) -> Markup:
+    return escape(i18n.gettext_for(_lang(ctx), str(message)))
 
 
 @pass_context
-def _ngettext(ctx: Context, singular: str, plural: str, n: int) -> str:
-    return i18n.ngettext_for(_lang(ctx), singular, plural, n)
+def _ngettext(ctx: Context, singular: str, plural: str, n: int) -> Markup:
+    return escape(i18n.ngettext_for(_lang(ctx), str(singular), str(plural), n))
 
 
 env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
@@ -117,5 +122,12 @@ def render(
 
 def flash(response: R, message: str) -> R:
     """A one-time notice for the next page (an English msgid, translated when shown)."""
-    response.set_cookie(FLASH_COOKIE, message, max_age=60, httponly=True, samesite="lax")
+    response.set_cookie(
+        FLASH_COOKIE,
+        message,
+        max_age=60,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().cookie_secure,
+    )
     return response

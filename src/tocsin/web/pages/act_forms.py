@@ -17,13 +17,19 @@ from tocsin.web.i18n import N_
 from tocsin.web.labels import Labels
 from tocsin.web.pages.event_formdata import (
     ACT_FIELDS,
+    HIDDEN_VICTIM,
+    KEEP,
+    MAX_PERPETRATORS,
+    STRAY_ROWS,
     TLP_CHOICES,
     act_create_input,
     act_update_input,
     act_values,
+    mask,
     perpetrator_names,
     posted_rows,
     renumber,
+    stored_perpetrators,
     typed,
 )
 from tocsin.web.templating import flash, render
@@ -44,7 +50,9 @@ def _form(
     status: int = 200,
 ) -> HTMLResponse:
     orgs = [state.value(f"perpetrators[{i}].organisation_id") for i in range(rows)]
+    orgs = [o for o in orgs if o != KEEP]
     victim = state.value("victim_person_id")
+    victim = "" if victim == KEEP else victim
     return render(
         request,
         "acts/form.html",
@@ -61,9 +69,38 @@ def _form(
     )
 
 
-def _posted(who: Viewer) -> tuple[FormState, int]:
-    rows = posted_rows(who.form)
-    return FormState(typed(who.form, (*ACT_FIELDS, *perpetrator_names(rows), "q"))), rows
+def _posted(who: Viewer, limit: int = MAX_PERPETRATORS) -> tuple[FormState, int]:
+    rows, stray = posted_rows(who.form, limit)
+    state = FormState(typed(who.form, (*ACT_FIELDS, *perpetrator_names(rows), "q")))
+    if stray:
+        state.errors["perpetrators"] = STRAY_ROWS
+    return state, rows
+
+
+class Hidden:
+    """What of a stored act the editor may not see: which perpetrators (by row), the victim."""
+
+    def __init__(self, session: Session, who: Viewer, act: ActPublic) -> None:
+        org_ids = {p.organisation_id for p in act.perpetrators if p.organisation_id}
+        person_ids = {p.person_id for p in act.perpetrators if p.person_id}
+        if act.victim_person_id:
+            person_ids.add(act.victim_person_id)
+        orgs = dict(event_dossier.organisation_choices(session, who.actor, org_ids))
+        persons = event_dossier.persons_by_id(session, who.actor, person_ids)
+        self.rows = [
+            i for i, p in enumerate(act.perpetrators)
+            if (p.organisation_id and p.organisation_id not in orgs)
+            or (p.person_id and p.person_id not in persons)
+        ]
+        self.victim = bool(act.victim_person_id and act.victim_person_id not in persons)
+        stored = stored_perpetrators(act)
+        self.perpetrators = [stored[i] for i in self.rows]
+
+    def values(self, act: ActPublic) -> dict[str, str]:
+        """The act as the edit form first shows it."""
+        values = act_values(act)
+        mask(values, self.rows, self.victim)
+        return values
 
 
 def _check(schema: type[ActCreate] | type[ActUpdate], data: Any, origin: list[int],
@@ -90,7 +127,7 @@ def create_act(request: Request, event_id: str, session: SessionDep, who: Posted
     state, rows = _posted(who)
     data, origin = act_create_input(state.values, rows)
     checked = _check(ActCreate, data, origin, state)
-    if checked is not None:
+    if checked is not None and state.ok:
         attempt(session, lambda: acts.create(session, who.actor, event_id, checked), state)
         state.errors = renumber(state.errors, origin)
     if not state.ok:
@@ -103,17 +140,23 @@ def edit_act(request: Request, act_id: str, session: SessionDep, who: PageViewer
     who.require(Permission.WRITE)
     act, event = event_dossier.act_in_event(session, who.actor, act_id)
     rows = len(act.perpetrators) + SPARE_ROWS
-    return _form(request, session, who, FormState(act_values(act)), event, rows, act)
+    state = FormState(Hidden(session, who, act).values(act))
+    return _form(request, session, who, state, event, rows, act)
 
 
 @router.post("/acts/{act_id}/edit", response_class=HTMLResponse)
 def update_act(request: Request, act_id: str, session: SessionDep, who: PostedForm) -> Response:
     who.require(Permission.WRITE)
     act, event = event_dossier.act_in_event(session, who.actor, act_id)
-    state, rows = _posted(who)
-    data, origin = act_update_input(state.values, act_values(act), rows)
+    state, rows = _posted(who, max(MAX_PERPETRATORS, len(act.perpetrators) + SPARE_ROWS))
+    hidden = Hidden(session, who, act)
+    if hidden.victim and state.value("victim_person_id") != KEEP:
+        state.errors["victim_person_id"] = HIDDEN_VICTIM
+    data, origin = act_update_input(
+        state.values, hidden.values(act), rows, stored_perpetrators(act), hidden.perpetrators
+    )
     checked = _check(ActUpdate, data, origin, state)
-    if checked is not None:
+    if checked is not None and state.ok:
         attempt(session, lambda: acts.update(session, who.actor, act_id, checked), state)
         state.errors = renumber(state.errors, origin)
     if not state.ok:

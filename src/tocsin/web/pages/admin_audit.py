@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
@@ -59,7 +59,7 @@ def _moment(text: str, end_of_day: bool) -> datetime:
     except ValueError:
         return datetime.fromisoformat(text)
     if end_of_day:
-        return datetime.combine(day + timedelta(days=1), time(), UTC) - timedelta(microseconds=1)
+        return datetime.combine(day, time.max, UTC)
     return datetime.combine(day, time(), UTC)
 
 

@@ -41,6 +41,7 @@ PERMISSION_NAMES = {
     Permission.MANAGE_USERS: N_("manage users"),
     Permission.READ_AUDIT: N_("read the audit log"),
     Permission.IDENTIFY: N_("see protected identities"),
+    Permission.RELEASE: N_("lower the sharing level of others' records"),
     Permission.IMPORT: N_("import"),
     Permission.EXPORT: N_("export"),
 }

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from tocsin.api.deps import SessionDep
-from tocsin.cases import consent, consent_history, persons
+from tocsin.cases import consent, consent_history, event_dossier, persons
 from tocsin.cases.schemas import ConsentCreate, ConsentWithdrawIn, PersonPublic
 from tocsin.core.roles import Permission
 from tocsin.web.forms import FormState, attempt, validate
@@ -22,6 +22,8 @@ from tocsin.web.templating import flash, render
 from tocsin.web.viewer import PageViewer, PostedForm, Viewer
 
 router = APIRouter(include_in_schema=False)
+WITHDRAW_NEEDS_REASON = N_("The withdrawal was not recorded: give the reason for it.")
+WITHDRAW_REFUSED = N_("The withdrawal was not recorded: this consent was already withdrawn.")
 
 
 def _form(
@@ -98,6 +100,13 @@ def withdraw_consent(
         done = attempt(
             session, lambda: consent.withdraw(session, who.actor, consent_id, data), state
         )
-    if done is None:
+    # A withdrawal may be recorded for a consent above the actor's clearance; the person's
+    # page (and id) is then not theirs to see, so the answer goes to the list of persons.
+    visible = person_id in event_dossier.persons_by_id(session, who.actor, [person_id])
+    if done is None and visible:
         return person_page.show(request, session, who, person_id, withdraw=(consent_id, state))
-    return flash(RedirectResponse(f"/persons/{person_id}", 303), N_("Consent withdrawn."))
+    if done is None:
+        refused = WITHDRAW_REFUSED if state.summary else WITHDRAW_NEEDS_REASON
+        return flash(RedirectResponse("/persons", 303), refused)
+    target = f"/persons/{person_id}" if visible else "/persons"
+    return flash(RedirectResponse(target, 303), N_("Consent withdrawn."))

@@ -19,7 +19,19 @@ from tocsin.web.i18n import N_
 PLACE_FIELDS = ("place.name", "place.country", "place.admin_area", "place.lat", "place.lon")
 EVENT_FIELDS = ("title", "start", "end", "description", "tlp", *PLACE_FIELDS)
 PERPETRATOR_PARTS = ("organisation_id", "person_id", "involvement")
-MAX_PERPETRATORS = 20
+MAX_PERPETRATORS = 20  # rows a form may post, beyond those an edited act already has
+# What a row of the edit form posts for a perpetrator the editor may not see: neither its name
+# nor its id reaches the page, and the stored perpetrator is put back before saving.
+KEEP = "keep"
+HIDDEN_PERPETRATOR = N_(
+    "This act has a perpetrator you are not cleared to see, so its perpetrators cannot be "
+    "changed here. Ask a colleague cleared to see it."
+)
+STRAY_ROWS = N_(
+    "The form sent perpetrator rows it does not have (too many, or unreadable); nothing was "
+    "saved. Remove the extra rows and save again."
+)
+HIDDEN_VICTIM = N_("The victim is a person you are not cleared to see: it cannot be changed here.")
 _PATH = re.compile(r"^([a-z_]+)(?:\[(\d+)\])?(?:\.([a-z_]+))?$")
 TLP_CHOICES = [(t, f"TLP:{t}") for t in TLP_LABELS]
 
@@ -143,10 +155,15 @@ def perpetrator_names(rows: int) -> list[str]:
     return [f"perpetrators[{i}].{part}" for i in range(rows) for part in PERPETRATOR_PARTS]
 
 
-def posted_rows(form: Mapping[str, str]) -> int:
-    """How many perpetrator rows the form had (it may have been given more by a later page)."""
+def posted_rows(form: Mapping[str, str], limit: int = MAX_PERPETRATORS) -> tuple[int, bool]:
+    """How many perpetrator rows the form had (a script may have added some), and whether it
+    sent perpetrator fields that cannot be read: past ``limit`` rows, or not a row's field.
+    Those are refused, never dropped unseen."""
     found = [int(m.group(2)) for k in form if (m := _PATH.match(k)) and m.group(2) is not None]
-    return min(max(found, default=-1) + 1, MAX_PERPETRATORS)
+    rows = min(max(found, default=-1) + 1, limit)
+    readable = set(perpetrator_names(rows))
+    stray = any(k.startswith("perpetrators") and k not in readable for k in form)
+    return rows, stray
 
 
 def act_values(act: ActPublic) -> dict[str, str]:
@@ -168,29 +185,69 @@ def act_values(act: ActPublic) -> dict[str, str]:
     return values
 
 
-def perpetrators(values: Mapping[str, str], rows: int) -> tuple[list[dict[str, Any]], list[int]]:
-    """The filled rows (a blank row is no perpetrator), and the form row each came from."""
+def stored_perpetrators(act: ActPublic) -> list[dict[str, Any]]:
+    return [p.model_dump() for p in act.perpetrators]
+
+
+def mask(values: dict[str, str], hidden_rows: Iterable[int], hidden_victim: bool) -> None:
+    """Put KEEP in place of the perpetrators and the victim the editor may not see."""
+    for i in hidden_rows:
+        values[f"perpetrators[{i}].organisation_id"] = KEEP
+        values[f"perpetrators[{i}].person_id"] = ""
+        values[f"perpetrators[{i}].involvement"] = ""
+    if hidden_victim:
+        values["victim_person_id"] = KEEP
+
+
+def perpetrators(
+    values: Mapping[str, str], rows: int, kept: list[dict[str, Any]] | None = None
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """The filled rows (a blank row is no perpetrator), and the form row each came from.
+
+    ``kept`` (editing) are the stored perpetrators the editor may not see: each takes the place
+    of a KEEP row, in order, and any the form lost track of go last, so none is ever dropped.
+    Their origin is -1: no row of the form shows them."""
     out: list[dict[str, Any]] = []
     origin: list[int] = []
+    spare = list(kept or [])
     for i in range(rows):
         org = values.get(f"perpetrators[{i}].organisation_id", "")
         person = values.get(f"perpetrators[{i}].person_id", "")
+        if kept is not None and org == KEEP:
+            if spare:
+                out.append(spare.pop(0))
+                origin.append(-1)
+            continue
         if not org and not person:
             continue
         involvement = values.get(f"perpetrators[{i}].involvement", "") or "direct"
         out.append({"organisation_id": org or None, "person_id": person or None,
                     "involvement": involvement})
         origin.append(i)
+    out += spare
+    origin += [-1] * len(spare)
     return out, origin
 
 
+def _unordered(rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    return sorted(
+        (r.get("organisation_id") or "", r.get("person_id") or "", r.get("involvement") or "")
+        for r in rows
+    )
+
+
 def renumber(errors: dict[str, str], origin: list[int]) -> dict[str, str]:
-    """Messages about the n-th filled perpetrator belong to the form row it came from."""
-    out = {}
+    """Messages about the n-th filled perpetrator belong to the form row it came from; one
+    about a perpetrator the editor may not see names neither it nor its id."""
+    out: dict[str, str] = {}
     for key, message in errors.items():
         m = re.match(r"^perpetrators\[(\d+)\](.*)$", key)
         if m and int(m.group(1)) < len(origin):
-            key = f"perpetrators[{origin[int(m.group(1))]}]{m.group(2)}"
+            row = origin[int(m.group(1))]
+            if row < 0:
+                out.setdefault("perpetrators", HIDDEN_PERPETRATOR)
+                continue
+            key = f"perpetrators[{row}]{m.group(2)}"
         out[key] = message
     return out
 
@@ -207,8 +264,14 @@ def act_create_input(values: Mapping[str, str], rows: int) -> tuple[dict[str, An
 
 
 def act_update_input(
-    values: Mapping[str, str], before: Mapping[str, str], rows: int
+    values: Mapping[str, str],
+    before: Mapping[str, str],
+    rows: int,
+    stored: list[dict[str, Any]],
+    kept: list[dict[str, Any]],
 ) -> tuple[dict[str, Any], list[int]]:
+    """What changed; ``before`` is the form as first shown (KEEP in place of what the editor
+    may not see), ``stored`` the act's perpetrators, ``kept`` those hidden from the editor."""
     edits = changed(values, before)
     data: dict[str, Any] = {k: values[k] for k in ("act_type", "description", "tlp") if k in edits}
     if edits & {"start", "end"}:
@@ -222,7 +285,7 @@ def act_update_input(
         data["victim_count"] = values["victim_count"] or 1
     if edits & set(PLACE_FIELDS):
         data["place"] = place_input(values)
-    now, origin = perpetrators(values, rows)
-    if now != perpetrators(before, MAX_PERPETRATORS)[0]:
+    now, origin = perpetrators(values, rows, kept)
+    if _unordered(now) != _unordered(stored):  # the store keeps no order among perpetrators
         data["perpetrators"] = now
     return data, origin

@@ -3,6 +3,8 @@ back into the API's own shapes, and filled from a stored person for editing."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any
@@ -19,7 +21,10 @@ CONTACT_KINDS = ("phone", "email", "address")
 SIMPLE = ("sex", "age", "age_min", "age_max", "birth_date", "nationality", "notes", "tlp")
 # Fields that identify a person: once consent is withdrawn they are neither shown nor sent back.
 IDENTIFYING = frozenset({"names", "birth_date", "notes", "identities", "contact"})
-_ROW = re.compile(r"^names\[(\d{1,2})\]\.(value|script|language|kind)$")
+_ROW = re.compile(r"^names\[(\d+)\]\.(value|script|language|kind)$")
+# Keyed groups: every posted key is read, not only the kinds the form offers today, so a kind
+# since retired (or added by a later page) is never dropped unseen.
+GROUPS = ("identities", "contact")
 
 
 async def _lists(request: Request) -> dict[str, list[str]]:
@@ -32,17 +37,43 @@ Lists = Annotated[dict[str, list[str]], Depends(_lists)]
 """Multi-valued fields of a posted form (the viewer's `.form` keeps only one value each)."""
 
 
-def posted_rows(form: Mapping[str, str]) -> int:
-    found = [int(m.group(1)) for k in form if (m := _ROW.match(k))]
-    return min(max(found, default=-1) + 1, MAX_ROWS)
+def posted_rows(form: Mapping[str, str]) -> list[str]:
+    """The indexes of the posted name rows as sent, in order (the form bounds how many)."""
+    return sorted({m.group(1) for k in form if (m := _ROW.match(k))}, key=lambda i: (int(i), i))
+
+
+def stray_names(form: Mapping[str, str]) -> dict[str, str]:
+    """Name fields that are no row's part. Sent on to the schema, which refuses an unknown
+    field with its message, rather than dropped unseen."""
+    return {k: v for k, v in form.items() if k.startswith("names") and not _ROW.match(k)}
 
 
 def name_rows(form: Mapping[str, str]) -> list[dict[str, str]]:
-    """The name rows as posted, in order; the empty ones too (for "add another name")."""
+    """The name rows as posted, in order; the empty ones too (for "add another name"). Rows
+    past what the schema allows are kept, so that the schema refuses them with its message."""
     return [
         {part: form.get(f"names[{i}].{part}", "").strip() for part in NAME_PARTS}
-        for i in range(posted_rows(form))
+        for i in posted_rows(form)
     ]
+
+
+def keyed(form: Mapping[str, str], group: str) -> dict[str, str]:
+    """Every filled ``group.key`` field, whatever the key: the schema and the service judge
+    a key, so an unknown one is refused with a message by its field."""
+    prefix = f"{group}."
+    return {
+        k.removeprefix(prefix): v
+        for k in form
+        if k.startswith(prefix) and k != prefix and (v := _text(form, k))
+    }
+
+
+def fingerprint(entries: Mapping[str, str]) -> str:
+    """Of a group as the edit form showed it: a group posted back unchanged is not sent, so
+    the service keeps it as stored (it refuses to store a kind since retired, even unchanged),
+    and a colleague's edit meanwhile is not overwritten."""
+    text = json.dumps(sorted(entries.items()), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def row_values(rows: list[dict[str, str]]) -> dict[str, str]:
@@ -54,6 +85,12 @@ def _text(form: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def _fold_keys(state: FormState) -> None:
+    """The schema's message about a key (``identities.x.[key]``) belongs next to its field."""
+    for key in [k for k in state.errors if k.endswith(".[key]")]:
+        state.errors.setdefault(key.removesuffix(".[key]"), state.errors.pop(key))
+
+
 def _fold(state: FormState, name: str) -> None:
     """Messages about `roles[2]` belong next to the group of `roles` checkboxes."""
     for key in [k for k in state.errors if k.startswith(f"{name}[")]:
@@ -63,6 +100,7 @@ def _fold(state: FormState, name: str) -> None:
 def fold_errors(state: FormState, *names: str) -> None:
     for name in names:
         _fold(state, name)
+    _fold_keys(state)
     if "form" in state.errors:  # a check across fields (age range) is shown by its first field
         state.errors.setdefault("age_min", state.errors.pop("form"))
 
@@ -85,20 +123,21 @@ def read(
     if form.get("tlp"):
         payload["tlp"] = form["tlp"]
     if identifying:
-        identities = {k: v for k in identity_kinds if (v := _text(form, f"identities.{k}"))}
-        contact = {k: v for k in CONTACT_KINDS if (v := _text(form, f"contact.{k}"))}
         values.update(row_values(rows))
-        values.update({f"identities.{k}": v for k, v in identities.items()})
-        values.update({f"contact.{k}": v for k, v in contact.items()})
-        payload.update(
-            # A part left empty takes the schema's default (Latin script, a full name).
-            names=[{k: v for k, v in r.items() if v} for r in rows],
-            identities=identities,
-            contact=contact,
-        )
+        # A part left empty takes the schema's default (Latin script, a full name).
+        payload["names"] = [{k: v for k, v in r.items() if v} for r in rows]
+        for group in GROUPS:
+            entries = keyed(form, group)
+            values.update({f"{group}.{k}": v for k, v in entries.items()})
+            shown = form.get(f"{group}_shown", "")
+            values[f"{group}_shown"] = shown
+            if not shown or fingerprint(entries) != shown:
+                payload[group] = entries
     else:
         for key in IDENTIFYING & payload.keys():
             del payload[key]
+    if identifying:
+        payload.update(stray_names(form))
     return payload, FormState(values=values), max(MIN_ROWS, len(rows) + 1)
 
 
@@ -108,7 +147,7 @@ def more_rows(form: Mapping[str, str], lists: Mapping[str, list[str]]) -> tuple[
     values: dict[str, Any] = {k: v for k, v in form.items() if k not in ("csrf", "more")}
     values["roles"] = sorted(set(lists.get("roles", [])))
     values.update(row_values(rows))
-    return FormState(values=values), min(max(MIN_ROWS, len(rows)) + 1, MAX_ROWS)
+    return FormState(values=values), max(len(rows), min(max(MIN_ROWS, len(rows)) + 1, MAX_ROWS))
 
 
 def stored(person: PersonPublic) -> tuple[FormState, int]:
@@ -127,6 +166,8 @@ def stored(person: PersonPublic) -> tuple[FormState, int]:
     if not person.redacted:
         rows = [n.model_dump() for n in person.names]
         values.update(row_values([{**r, "language": r["language"] or ""} for r in rows]))
-        values.update({f"identities.{k}": str(v) for k, v in person.identities.items()})
-        values.update({f"contact.{k}": str(v) for k, v in person.contact.items()})
+        for group, entries in (("identities", person.identities), ("contact", person.contact)):
+            shown = {k: text for k, v in entries.items() if (text := str(v).strip())}
+            values.update({f"{group}.{k}": v for k, v in shown.items()})
+            values[f"{group}_shown"] = fingerprint(shown)
     return FormState(values=values), max(MIN_ROWS, len(person.names) + 1)
