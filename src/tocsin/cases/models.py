@@ -151,6 +151,8 @@ class Event(Record, Place, Dated, Base):
         # The dashboard's data-version check and its newest-awaiting-verification list.
         Index("ix_events_updated_at", "updated_at"),
         Index("ix_events_status_created", "status", "created_at", "id"),
+        # The dashboard's count by day and place reads this index alone, in order (no sort).
+        Index("ix_events_day_place", "start_date", "country", "admin_area", "tlp", "created_by"),
     )
 
     title: Mapped[str] = mapped_column(String(500))
@@ -181,12 +183,26 @@ class Act(Record, Place, Dated, Base):
         CheckConstraint("victim_count >= 1", name="victim_count_positive"),
         # Covering indexes (clearance columns included) for "events with an act of type T":
         # counting starts from the type, paging probes each event in order.
-        Index("ix_acts_type_event", "act_type", "event_id", "tlp", "created_by"),
+        # victim_count rides along so the dashboard's victims by act type read no rows.
+        Index(
+            "ix_acts_type_event", "act_type", "event_id", "tlp", "created_by", "victim_count"
+        ),
         Index("ix_acts_event_type", "event_id", "act_type", "tlp", "created_by"),
         Index("ix_acts_start_id", "start_date", "id"),
         # A victim-group search reads this index alone, never the acts themselves.
         Index("ix_acts_victim_group", "victim_group", "event_id", "tlp", "created_by"),
         Index("ix_acts_updated_at", "updated_at"),  # the dashboard's data-version check
+        # The dashboard's victims by day and place, from the index alone, in order.
+        Index(
+            "ix_acts_day_place",
+            "start_date",
+            "country",
+            "admin_area",
+            "victim_count",
+            "tlp",
+            "created_by",
+            "event_id",
+        ),
     )
 
     # Indexed first in ix_acts_event_type, which also serves the foreign key.
