@@ -17,6 +17,7 @@ from tocsin.core.roles import Permission
 from tocsin.web.forms import FormState, attempt, validate
 from tocsin.web.i18n import N_
 from tocsin.web.labels import Labels
+from tocsin.web.listing import list_response
 from tocsin.web.templating import flash, render
 from tocsin.web.viewer import PageViewer, PostedForm, Viewer
 
@@ -39,15 +40,7 @@ def organisation_list(
 ) -> Response:
     f = OrganisationFilters(q=q or None, kind=kind or None)
     found = organisations.list_organisations(session, who.actor, f, page, PAGE_SIZE)
-    partial = request.headers.get("HX-Request") == "true"
-    return render(
-        request,
-        "organisations/_results.html" if partial else "organisations/list.html",
-        who,
-        found=found,
-        filters=FormState(values=dict(request.query_params)),
-        labels=Labels.load(session, who.lang),
-    )
+    return list_response(request, session, who, "organisations", found)
 
 
 def _form(

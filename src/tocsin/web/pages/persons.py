@@ -17,6 +17,7 @@ from tocsin.core.roles import Permission
 from tocsin.web.forms import FormState, attempt, validate
 from tocsin.web.i18n import N_
 from tocsin.web.labels import Labels
+from tocsin.web.listing import list_response
 from tocsin.web.pages import consent_pages, person_form, person_page
 from tocsin.web.pages.person_form import Lists
 from tocsin.web.templating import flash, render
@@ -39,15 +40,7 @@ def person_list(
     found = persons.list_persons(
         session, who.actor, PersonFilters(name=name or None, role=role or None), page, PAGE_SIZE
     )
-    partial = request.headers.get("HX-Request") == "true"
-    return render(
-        request,
-        "persons/_results.html" if partial else "persons/list.html",
-        who,
-        found=found,
-        filters=FormState(values=dict(request.query_params)),
-        labels=Labels.load(session, who.lang),
-    )
+    return list_response(request, session, who, "persons", found)
 
 
 def _form(

@@ -17,6 +17,7 @@ from tocsin.core.roles import Permission
 from tocsin.web.forms import FormState, attempt, validate
 from tocsin.web.i18n import N_
 from tocsin.web.labels import Labels
+from tocsin.web.listing import list_response
 
 # The Admiralty grade words are defined once, with the event forms that also grade sources.
 from tocsin.web.pages.event_formdata import CREDIBILITY, RELIABILITY
@@ -60,16 +61,7 @@ def source_list(
         max_credibility=int(max_credibility) if max_credibility else None,
     )
     found = sources.list_sources(session, who.actor, f, page, PAGE_SIZE)
-    partial = request.headers.get("HX-Request") == "true"
-    return render(
-        request,
-        "sources/_results.html" if partial else "sources/list.html",
-        who,
-        found=found,
-        filters=FormState(values=dict(request.query_params)),
-        labels=Labels.load(session, who.lang),
-        **GRADES,
-    )
+    return list_response(request, session, who, "sources", found, **GRADES)
 
 
 def _form(
