@@ -6,16 +6,21 @@ from sqlalchemy.orm import Session
 
 from tocsin.cases import views
 from tocsin.cases.models import Consent, Person
-from tocsin.cases.records import audit_listed, visible_query
+from tocsin.cases.records import audit_listed, fetch, visible_query
 from tocsin.cases.schemas import ConsentPublic
 from tocsin.core.access import Actor, ensure_visible
 from tocsin.core.errors import NotFound
 
 
-def consents_of(session: Session, actor: Actor, person_id: str) -> list[ConsentPublic]:
-    """Oldest first, the records within the actor's clearance (as GET /consents?person_id).
-    The person is checked again but not audited again: their page has just read them."""
-    ensure_visible(session.get(Person, person_id), actor)
+def consents_of(
+    session: Session, actor: Actor, person_id: str, person_already_read: bool = False
+) -> list[ConsentPublic]:
+    """Oldest first, the records within the actor's clearance. The person is checked (and their
+    read audited) unless the caller has just read them, as the person's page has."""
+    if person_already_read:
+        ensure_visible(session.get(Person, person_id), actor)
+    else:
+        fetch(session, Person, person_id, actor, "person")
     rows = list(
         session.scalars(
             visible_query(Consent, actor)

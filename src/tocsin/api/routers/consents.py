@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from tocsin.api.deps import CurrentActor, SessionDep
-from tocsin.cases import consent, views
-from tocsin.cases.models import Consent, Person
-from tocsin.cases.records import audit_listed, fetch, visible_query
+from tocsin.cases import consent, consent_history, views
+from tocsin.cases.models import Consent
+from tocsin.cases.records import fetch
 from tocsin.cases.schemas import ConsentCreate, ConsentPublic, ConsentWithdrawIn
 
 router = APIRouter(prefix="/consents", tags=["consent"])
@@ -21,16 +21,7 @@ def list_consents(
     actor: CurrentActor,
     person_id: Annotated[str, Query(max_length=36)],
 ) -> list[ConsentPublic]:
-    fetch(session, Person, person_id, actor, "person")
-    rows = list(
-        session.scalars(
-            visible_query(Consent, actor)
-            .where(Consent.person_id == person_id)
-            .order_by(Consent.given_on, Consent.created_at)
-        )
-    )
-    audit_listed(session, actor, "consent", rows)
-    return [views.consent_public(c) for c in rows]
+    return consent_history.consents_of(session, actor, person_id)
 
 
 @router.post("", response_model=ConsentPublic, status_code=201)

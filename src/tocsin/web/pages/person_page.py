@@ -22,7 +22,7 @@ def show(
 ) -> Response:
     """``withdraw`` (consent id, form) re-shows a refused withdrawal with its message."""
     person = persons.get(session, who.actor, person_id)
-    consents = consent_history.consents_of(session, who.actor, person_id)
+    consents = consent_history.consents_of(session, who.actor, person_id, person_already_read=True)
     events = (a.event_id for a in person.appears_in)
     return render(
         request,
