@@ -118,6 +118,7 @@ def test_record_an_event_with_an_act_and_a_source_then_find_it(
     _fill(filters, {"q": title, "country": "XQ", "date_from": "2024-03-01"})
     _submit(page, filters, re.compile(r"/events\?.*country=XQ"))
     assert "q=" in page.url
+    assert "status=" not in page.url, "filters left empty stay out of the address"
     results = page.locator("main table")
     expect(results.get_by_role("link", name=title)).to_be_visible()
     expect(results.locator("tbody tr")).to_have_count(1)
