@@ -21,12 +21,12 @@ run: $(STAMP)
 
 ## test: lint and type checks, then the whole suite on SQLite and on a throwaway PostgreSQL
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 	scripts/with-postgres.sh $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 
 ## bench: run every benchmark; each writes benchmarks/results/NAME.json
