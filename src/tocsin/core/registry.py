@@ -9,6 +9,7 @@ from tocsin.core.db import Base
 
 def load_models() -> MetaData:
     import tocsin.cases.models
-    import tocsin.core.models  # noqa: F401
+    import tocsin.core.models
+    import tocsin.vault.models  # noqa: F401
 
     return Base.metadata

@@ -210,11 +210,12 @@ def _wipe(conn: Connection, tables: list[Table]) -> None:
         # TRUNCATE fires no row triggers, so the audit log's append-only guard stays installed.
         conn.exec_driver_sql(f"TRUNCATE {', '.join(quote(t.name) for t in tables)} CASCADE")
         return
-    # SQLite has no TRUNCATE: lift the audit log's guard triggers from their own stored SQL and
-    # put them back, all inside this transaction, so a failure leaves the guard in place. Other
-    # triggers (the event search index) stay and follow the deletes.
+    # SQLite has no TRUNCATE: lift the append-only guard triggers (the audit log's and the
+    # custody log's: the ones that RAISE) from their own stored SQL and put them back, all inside
+    # this transaction, so a failure leaves the guards in place. Other triggers (the event
+    # search index) stay and follow the deletes.
     triggers = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name='audit_log'"
+        "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND sql LIKE '%RAISE(ABORT%'"
     )
     saved = [(name, sql) for name, sql in triggers]
     for name, _ in saved:
