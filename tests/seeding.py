@@ -6,6 +6,7 @@ five roles in a few milliseconds. The production parameters are checked in tests
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,9 @@ from tocsin.core import auth
 from tocsin.core.access import Actor
 from tocsin.core.db import Database
 from tocsin.core.roles import Role
+from tocsin.vault import evidence as evidence_service
+from tocsin.vault.blobs import BlobStore
+from tocsin.vault.schemas import EvidenceCreate
 
 PASSWORD = "api test passphrase"
 
@@ -60,12 +64,13 @@ class Seeder:
 
     db: Database
     actor: Actor
+    store: BlobStore | None = None  # needed for evidence only
 
     def _secret(self, kind: str, tlp: str) -> str:
         return f"Secret{kind.title()}{tlp.replace('+', '')}N{next(_serial)}"
 
     def as_(self, actor: Actor) -> Seeder:
-        return Seeder(self.db, actor)
+        return Seeder(self.db, actor, self.store)
 
     def event(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
         secret = self._secret("event", tlp)
@@ -125,9 +130,19 @@ class Seeder:
         with self.db.session() as s:
             return Rec(interventions.create(s, self.actor, InterventionCreate(**data)).id, secret)
 
+    def evidence(self, tlp: str = "CLEAR", event_id: str | None = None, **kw: Any) -> Rec:
+        """A small file whose name and content both carry the secret."""
+        assert self.store is not None, "Seeder(..., store=...) is needed for evidence"
+        event_id = event_id or self.event(tlp).id
+        secret = self._secret("evidence", tlp)
+        data = {"event_id": event_id, "kind": "document", "original_name": f"{secret}.txt",
+                "tlp": tlp, **kw}  # fmt: skip
+        content = io.BytesIO(f"content of {secret}".encode())
+        with self.db.session() as s:
+            made = evidence_service.add(s, self.actor, self.store, content, EvidenceCreate(**data))
+            return Rec(made.id, secret)
+
     def make(self, kind: str, tlp: str) -> Rec:
         maker = getattr(self, kind)
         rec: Rec = maker(tlp)
         return rec
-
-

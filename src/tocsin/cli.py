@@ -31,11 +31,13 @@ import_app = typer.Typer(help="Import records.", no_args_is_help=True)
 export_app = typer.Typer(help="Export records.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage the encryption key file.", no_args_is_help=True)
 demo_app = typer.Typer(help="The fictional demo dataset.", no_args_is_help=True)
+evidence_app = typer.Typer(help="The evidence vault.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(keys_app, name="keys")
 app.add_typer(demo_app, name="demo")
+app.add_typer(evidence_app, name="evidence")
 
 console = Console(stderr=True)
 UserOpt = Annotated[
@@ -358,6 +360,93 @@ def demo_load(
             with _progress("loading demo") as progress:
                 report = run(db, actor, path, progress=progress)
     _report("demo loaded", report)
+
+
+@evidence_app.command("add")
+def evidence_add(
+    paths: Annotated[
+        list[Path], typer.Argument(exists=True, help="Files or folders (walked recursively).")
+    ],
+    kind: Annotated[str, typer.Option(help="photo, video, audio, document, web_capture, ...")],
+    event: Annotated[str | None, typer.Option(help="Id of the event.")] = None,
+    person: Annotated[str | None, typer.Option(help="Id of the person.")] = None,
+    collected_by: Annotated[str | None, typer.Option(help="Who collected the files.")] = None,
+    collected_at: Annotated[
+        str | None, typer.Option(help="When, ISO 8601 with a time zone.")
+    ] = None,
+    tlp: Annotated[str, typer.Option(help="Sharing level.")] = "AMBER",
+    user: UserOpt = None,
+) -> None:
+    """Store files as evidence for an event or person, once each, with their chain of custody."""
+    from rich.markup import escape
+
+    from tocsin.vault.ingest import add_files
+    from tocsin.vault.store import log_key, open_blob_store
+
+    meta = {"kind": kind, "event_id": event, "person_id": person, "tlp": tlp,
+            "collected_by": collected_by, "collected_at": collected_at}  # fmt: skip
+    with _errors():
+        settings, db = _store()
+        actor = _actor(db, user)
+        store = open_blob_store(settings)
+        with _bytes_progress("adding evidence") as progress:
+            added = add_files(db, actor, store, log_key(settings), paths, meta, progress)
+    table = Table("file", "result", "evidence id", "sha256", "bytes", title="evidence added")
+    for item in added:
+        result = "[yellow]duplicate[/]" if item.duplicate else "[green]stored[/]"
+        table.add_row(
+            escape(str(item.path)), result, item.evidence_id, item.sha256[:16], str(item.size)
+        )
+    Console().print(table)
+
+
+@app.command()
+def verify() -> None:
+    """Check every evidence file and the whole custody log; exit 1 naming anything damaged."""
+    from rich.markup import escape
+
+    from tocsin.vault.evidence import verify_store
+    from tocsin.vault.signing import LogKey, log_key_path
+    from tocsin.vault.store import open_blob_store
+
+    with _errors():
+        settings, db = _store()
+        store = open_blob_store(settings)
+        key = LogKey.load(log_key_path(settings))
+        with _bytes_progress("verifying") as progress, db.session() as session:
+            report = verify_store(session, store, key, progress)
+    console.print(
+        f"{report.files} evidence files ({report.bytes} bytes), custody log of "
+        f"{report.custody_entries} entries and {report.custody_heads} signed heads checked"
+    )
+    if report.ok:
+        console.print("[bold green]intact[/]: nothing is damaged")
+        return
+    console.print(f"[bold red]DAMAGED[/]: {len(report.damaged)} problem(s)")
+    for item in report.damaged:
+        console.print(f"  {escape(item.item)}: {escape(item.detail)}", soft_wrap=True)
+    raise typer.Exit(1)
+
+
+@contextmanager
+def _bytes_progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar by bytes: yields a callback ``(done, total)``."""
+    from rich.progress import DownloadColumn, TransferSpeedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield update
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from tocsin.core.access import Actor
 from tocsin.core.db import Database
 from tocsin.core.roles import Role
 from tocsin.core.settings import Settings
+from tocsin.vault.store import open_blob_store
 
 __all__ = ["PASSWORD", "Rec", "Seeder"]
 TOKEN_URL = "/api/v1/auth/token"
@@ -88,5 +89,5 @@ def owner(db: Database) -> Actor:
 
 
 @pytest.fixture
-def seed(db: Database, owner: Actor) -> Seeder:
-    return Seeder(db, owner)
+def seed(db: Database, owner: Actor, settings: Settings) -> Seeder:
+    return Seeder(db, owner, open_blob_store(settings))

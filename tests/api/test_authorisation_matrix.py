@@ -37,6 +37,7 @@ NEW_PASSWORD = "a brand new passphrase"
 PARAM_KIND = {
     "event_id": "event", "act_id": "act", "person_id": "person", "org_id": "organisation",
     "source_id": "source", "consent_id": "consent", "item_id": "intervention",
+    "evidence_id": "evidence",
 }  # fmt: skip
 
 
@@ -70,6 +71,7 @@ class Row:
     target: str | None = None  # record kind named in the query string rather than the path
     query: str = ""
     form: bool = False
+    upload: bool = False  # multipart: the body's fields and a small new file
     shows: bool = False  # a permitted reply contains the target's secret text
     fresh: bool = False  # the call changes its target for good: a new target for every call
     any_level: bool = False  # allowed whatever the target's level, but must not reveal it
@@ -169,6 +171,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("GET", f"{V}/interventions/{{item_id}}"): Row(R, shows=True),
     ("PATCH", f"{V}/interventions/{{item_id}}"): Row(W, body=_const({"outcome": "done"})),
+    ("POST", f"{V}/evidence"): Row(
+        W, ok=201, upload=True, body=lambda c: {"event_id": c.clear("event"), "kind": "document"}
+    ),
+    ("GET", f"{V}/evidence"): Row(R, target="event", query="event_id={id}"),
+    ("GET", f"{V}/evidence/{{evidence_id}}"): Row(R, shows=True),
+    ("GET", f"{V}/evidence/{{evidence_id}}/content"): Row(R, shows=True),
+    ("GET", f"{V}/evidence/{{evidence_id}}/custody"): Row(R),
     ("GET", f"{V}/vocabularies"): Row(R),
     ("GET", f"{V}/vocabularies/{{name}}"): Row(R),
     ("POST", f"{V}/vocabularies/{{name}}/terms"): Row(
@@ -280,7 +289,11 @@ def test_matrix(
             target = (shared.get(tlp) or seed.make(kind, tlp)) if kind and tlp else None
             body = row.body(ctx) if row.body else None
             url = url_for(path, row, ctx, target)
-            if row.form:
+            if row.upload:
+                n = ctx.n()
+                files = {"file": (f"upload{n}.txt", f"upload {n}".encode(), "text/plain")}
+                r = client.request(method, url, data=body, files=files, headers=headers)
+            elif row.form:
                 r = client.request(method, url, data=body, headers=headers)
             else:
                 r = client.request(method, url, json=body, headers=headers)
@@ -316,6 +329,7 @@ LISTS = {
     "sources": (f"{V}/sources", "source", None),
     "consents": (f"{V}/consents?person_id={{id}}", "consent", "person"),
     "interventions": (f"{V}/interventions", "intervention", None),
+    "evidence": (f"{V}/evidence?event_id={{id}}", "evidence", "event"),
 }
 ONE = {
     "event": "events",
@@ -325,6 +339,7 @@ ONE = {
     "source": "sources",
     "consent": "consents",
     "intervention": "interventions",
+    "evidence": "evidence",
 }
 
 

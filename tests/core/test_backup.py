@@ -379,3 +379,31 @@ def test_restore_into_the_other_backend(
     finally:
         fresh.dispose()
     assert evidence_of(target) == files
+
+
+def test_evidence_stays_readable_in_the_restored_store(
+    db: Database, settings: Settings, make_actor: Any, targets: Any, tmp_path: Path
+) -> None:
+    """The vault key and the custody log key travel with the backup: without them every
+    restored evidence file would be ciphertext nobody can open, and the log unverifiable."""
+    from tocsin.vault import custody
+    from tocsin.vault.store import log_key, open_blob_store
+
+    populate(db, settings, make_actor(Role.ADMIN))
+    stored = open_blob_store(settings).put(io.BytesIO(b"a witness statement, recorded"))
+    with db.session() as s:
+        custody.append(s, None, custody.Kind.COLLECTED, stored.sha256, {"by": "test"})
+        custody.sign_head(s, log_key(settings))
+    report = create_backup(db, settings, tmp_path / "store.tar.gz")
+
+    target = targets(db.dialect, settings)
+    restore_backup(report.path, target)
+    assert b"".join(open_blob_store(target).open(stored.sha256)) == (
+        b"a witness statement, recorded"
+    )
+    fresh = Database(target.database_url)
+    try:
+        with fresh.session() as s:
+            assert custody.verify_log(s, log_key(target).public).ok
+    finally:
+        fresh.dispose()

@@ -15,6 +15,7 @@ from tocsin.api.routers import (
     auth,
     consents,
     events,
+    evidence,
     interventions,
     organisations,
     persons,
@@ -39,6 +40,7 @@ ROUTERS = (
     sources,
     consents,
     interventions,
+    evidence,
     vocabularies,
     audit,
 )
@@ -54,6 +56,10 @@ SECURITY_HEADERS = {
         "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
     ),
 }
+
+
+def _multipart(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith("multipart/form-data")
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -85,7 +91,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         where = None
         if b"%00" in request.scope.get("query_string", b"") or "\x00" in request.url.path:
             where = "query"
-        elif request.method in ("POST", "PUT", "PATCH"):
+        elif request.method in ("POST", "PUT", "PATCH") and not _multipart(request):
+            # An upload is never read whole into memory here: its fields are checked for NUL
+            # where they are read (api/routers/evidence.py).
             body = await request.body()
             form = request.headers.get("content-type", "").startswith("application/x-www-form")
             if b"\x00" in body or NUL_ESCAPE.search(body) or (form and b"%00" in body):

@@ -14,6 +14,9 @@ from tocsin.core.auth import actor_for, csrf_matches, resolve_session, user_for_
 from tocsin.core.db import Database
 from tocsin.core.errors import Forbidden, Unauthorized
 from tocsin.core.settings import Settings
+from tocsin.vault.blobs import BlobStore
+from tocsin.vault.signing import LogKey, load_or_create_log_key
+from tocsin.vault.store import open_blob_store
 
 SESSION_COOKIE = "tocsin_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -89,3 +92,25 @@ class Paging:
 
 
 PagingDep = Annotated[Paging, Depends()]
+
+
+def get_blob_store(request: Request) -> BlobStore:
+    """The evidence store, opened on first use (its vault key is made while the folder is
+    empty, as ``tocsin init`` does)."""
+    store: BlobStore | None = getattr(request.app.state, "blob_store", None)
+    if store is None:
+        store = open_blob_store(request.app.state.settings)
+        request.app.state.blob_store = store
+    return store
+
+
+def get_log_key(request: Request) -> LogKey:
+    key: LogKey | None = getattr(request.app.state, "log_key", None)
+    if key is None:
+        key = load_or_create_log_key(request.app.state.settings)
+        request.app.state.log_key = key
+    return key
+
+
+BlobStoreDep = Annotated[BlobStore, Depends(get_blob_store)]
+LogKeyDep = Annotated[LogKey, Depends(get_log_key)]

@@ -54,6 +54,18 @@ __all__ = [
 FORMAT = "tocsin-backup/1"
 MANIFEST = "manifest.json"
 KEY_MEMBER = "keys/tocsin.keys"
+# Keys that live beside the key ring and go wherever the store goes: the evidence vault's key
+# (without it every stored file is unreadable) and the custody log's signing key.
+COMPANION_KEYS = ("tocsin.vault-key", "custody-log.ed25519")
+COMPANION_MEMBERS = tuple(f"keys/{name}" for name in COMPANION_KEYS)
+
+
+def companion_key_files(settings: Settings) -> list[tuple[str, Path]]:
+    """The companion keys this store has, as (member name, path)."""
+    folder = settings.key_file.parent
+    return [
+        (f"keys/{name}", folder / name) for name in COMPANION_KEYS if (folder / name).is_file()
+    ]
 CHUNK = 1 << 20
 
 
@@ -181,7 +193,8 @@ def create_backup(
         with tempfile.TemporaryDirectory(prefix=".tocsin-backup-", dir=dest.parent) as tmp:
             counts, revision = _dump_database(db, Path(tmp), progress)
             dumps = [(f"db/{n}.jsonl", Path(tmp) / f"{n}.jsonl") for n in counts]
-            members = [(KEY_MEMBER, settings.key_file), *dumps, *files]
+            keys = [(KEY_MEMBER, settings.key_file), *companion_key_files(settings)]
+            members = [*keys, *dumps, *files]
             _write_archive(
                 part, _tar_mode(dest), members, _header(counts, revision, db.dialect), progress
             )
@@ -227,7 +240,7 @@ def _check_name(m: tarfile.TarInfo) -> None:
         raise ValidationFailed(f"backup member {m.name!r} is a link or a device; refused")
     evidence = parts[0] == "evidence" and len(parts) > 1
     dump = parts[0] == "db" and len(parts) == 2 and m.name.endswith(".jsonl")
-    if not (m.name in (MANIFEST, KEY_MEMBER) or evidence or dump):
+    if not (m.name in (MANIFEST, KEY_MEMBER, *COMPANION_MEMBERS) or evidence or dump):
         raise ValidationFailed(f"backup member {m.name!r} is not part of a Tocsin backup")
 
 

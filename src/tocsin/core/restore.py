@@ -15,7 +15,7 @@ import tarfile
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -39,6 +39,7 @@ import tocsin
 from tocsin.core import audit, migrate
 from tocsin.core.backup import (
     CHUNK,
+    COMPANION_MEMBERS,
     KEY_MEMBER,
     HashingReader,
     file_sha256,
@@ -346,8 +347,18 @@ def restore_backup(
                 Path(db.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
             _preflight(db, settings, manifest, key_data.decode("utf-8", "replace"), force)
             _migrate_to(db, manifest.get("alembic_revision"))
+            companions = {
+                name: open_member(tar, members[name]).read()
+                for name in COMPANION_MEMBERS
+                if name in members
+            }
             with _staged_evidence(tar, members, manifest, settings.evidence_dir, progress) as moves:
-                with _key_file(settings.key_file, key_data) as kept:
+                with ExitStack() as keys:
+                    kept = keys.enter_context(_key_file(settings.key_file, key_data))
+                    for name, data in companions.items():
+                        # The vault's files and the custody log's heads need their own keys.
+                        target = settings.key_file.parent / PurePosixPath(name).name
+                        keys.enter_context(_key_file(target, data))
                     counts = _load_database(db, tar, members, manifest, progress)
                 _place(moves)
         migrate.upgrade(db.engine)

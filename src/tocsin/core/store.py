@@ -20,6 +20,7 @@ class InitReport:
     created_key_file: bool
     created_admin: str | None
     vocabulary_terms_added: int
+    created_vault_key: bool = False
 
 
 def _keyring(settings: Settings, create: bool) -> tuple[KeyRing, bool]:
@@ -37,10 +38,14 @@ def init_store(
 ) -> tuple[Database, InitReport]:
     """Idempotent: safe to run on an existing store, it only adds what is missing."""
     from tocsin.cases import vocabulary
+    from tocsin.vault.signing import load_or_create_log_key
+    from tocsin.vault.store import load_or_create_vault_key
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.evidence_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     ring, created = _keyring(settings, create=True)
+    _, created_vault_key = load_or_create_vault_key(settings)
+    load_or_create_log_key(settings)
     install_keyring(ring)
     db = Database(settings.database_url)
     migrate.upgrade(db.engine)
@@ -55,7 +60,7 @@ def init_store(
                 admin = create_user(
                     session, admin_email, admin_password, Role.ADMIN, "Administrator"
                 ).email
-    return db, InitReport(created, admin, added)
+    return db, InitReport(created, admin, added, created_vault_key)
 
 
 def open_store(settings: Settings) -> Database:

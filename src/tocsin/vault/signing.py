@@ -30,13 +30,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from tocsin.core.backup import COMPANION_KEYS
 from tocsin.core.clock import utcnow
 from tocsin.core.errors import ConfigurationError
 from tocsin.core.rawstore import write_private
 from tocsin.core.settings import Settings
 from tocsin.vault.merkle import HASH_SIZE
 
-LOG_KEY_NAME = "custody-log.ed25519"
+LOG_KEY_NAME = COMPANION_KEYS[1]  # travels with backups (core/backup.py)
 HEAD_CONTEXT = b"tocsin-tree-head-v1\x00"
 HEAD_FORMAT = struct.Struct(">QQ32s")  # tree_size, timestamp_ms, root_hash
 HEAD_BYTES = len(HEAD_CONTEXT) + HEAD_FORMAT.size

@@ -21,11 +21,12 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from tocsin.core.backup import COMPANION_KEYS
 from tocsin.core.errors import ConfigurationError
 from tocsin.core.settings import Settings
 
 FORMAT = "tocsin-vault-key/1"
-VAULT_KEY_FILENAME = "tocsin.vault-key"
+VAULT_KEY_FILENAME = COMPANION_KEYS[0]  # travels with backups (core/backup.py)
 KEY_BYTES = 32
 WRAP_NONCE_BYTES = 12
 TAG_BYTES = 16

@@ -1,0 +1,310 @@
+"""Evidence records: a stored blob, what it is evidence for, and its chain of custody.
+
+Every record is one blob (``vault.blobs``) linked to an event, a person or both. The same
+content uploaded again for the same event and person is not stored again and makes no new
+record: ``add`` returns the record on file with ``duplicate`` set. For another event or person
+the blob is shared and a new record made. Each new record appends ``collected`` and
+``received`` to the custody log; each download appends ``accessed``; writes and downloads are
+audited like every other record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import secrets
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from tocsin.cases.models import Event, Person
+from tocsin.cases.records import fetch, page_of, reference, tlp_rank, visible_query, written
+from tocsin.cases.schemas import Page
+from tocsin.cases.vocabulary import Vocabularies
+from tocsin.core import audit
+from tocsin.core.access import Actor, ensure_visible, visible
+from tocsin.core.roles import Permission
+from tocsin.vault import custody
+from tocsin.vault.blobs import BlobStore
+from tocsin.vault.chunks import Readable
+from tocsin.vault.custody import Kind, NewEntry, canonical_json
+from tocsin.vault.models import CustodyEntry, Evidence
+from tocsin.vault.schemas import EvidenceCreate, EvidencePublic
+from tocsin.vault.signing import LogKey
+
+KIND = "evidence"  # the record kind in the audit log
+VOCABULARY = "evidence_kind"
+HEAD_BYTES = 64  # enough of a file to recognise its type and read a PNG's or GIF's size
+Progress = Callable[[int], None]  # bytes read so far
+
+# Leading bytes of common evidence formats: a file's content, not its name, says what it is.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/zip"),
+    (b"ID3", "audio/mpeg"),
+    (b"OggS", "audio/ogg"),
+    (b"fLaC", "audio/flac"),
+    (b"\x1aE\xdf\xa3", "video/webm"),
+)
+
+
+class _Tap:
+    """A stream read through once: counts bytes, keeps the first few, reports progress."""
+
+    def __init__(self, stream: Readable, progress: Progress | None) -> None:
+        self.stream = stream
+        self.progress = progress
+        self.head = b""
+        self.size = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.stream.read(size)
+        if len(self.head) < HEAD_BYTES:
+            self.head += data[: HEAD_BYTES - len(self.head)]
+        self.size += len(data)
+        if self.progress is not None and data:
+            self.progress(self.size)
+        return data
+
+
+def sniff(head: bytes) -> dict[str, Any]:
+    """What the first bytes say, with the standard library only: type, and a PNG/GIF's size."""
+    found: dict[str, Any] = {}
+    for magic, media_type in _SIGNATURES:
+        if head.startswith(magic):
+            found["detected_type"] = media_type
+            break
+    else:
+        if head[4:8] == b"ftyp":
+            found["detected_type"] = "video/mp4"
+        elif head[:4] == b"RIFF" and head[8:12] in (b"WAVE", b"AVI ", b"WEBP"):
+            kinds = {b"WAVE": "audio/wav", b"AVI ": "video/x-msvideo", b"WEBP": "image/webp"}
+            found["detected_type"] = kinds[head[8:12]]
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR" and len(head) >= 24:
+        found["width"], found["height"] = struct.unpack(">II", head[16:24])
+    elif head[:4] == b"GIF8" and len(head) >= 10:
+        found["width"], found["height"] = struct.unpack("<HH", head[6:10])
+    return found
+
+
+def _stamp(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def statement_of(meta: EvidenceCreate) -> dict[str, Any]:
+    """The collector's statement as stored, in a fixed JSON shape (digested for the log)."""
+    p = meta.place
+    return {
+        "collected_by": meta.collected_by,
+        "collected_at": _stamp(meta.collected_at),
+        "place": {
+            "name": p.name, "country": p.country, "admin_area": p.admin_area,
+            # No floats in canonical JSON: coordinates as text, as given.
+            "lat": None if p.lat is None else repr(p.lat),
+            "lon": None if p.lon is None else repr(p.lon),
+        },
+        "capture_device": meta.capture_device,
+        "source_url": meta.source_url,
+        "captured_at": _stamp(meta.captured_at),
+        "notes": meta.notes,
+    }  # fmt: skip
+
+
+def statement_digest(statement: dict[str, Any], salt: str) -> str:
+    """A salted SHA-256 of the statement: the custody log commits to the statement without
+    holding its text (the log is never erased and goes to court as it is)."""
+    return hashlib.sha256(canonical_json({"salt": salt, "statement": statement})).hexdigest()
+
+
+def _same(column: InstrumentedAttribute[str | None], value: str | None) -> ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
+
+
+def add(
+    session: Session,
+    actor: Actor,
+    store: BlobStore,
+    stream: Readable,
+    meta: EvidenceCreate,
+    progress: Progress | None = None,
+) -> Evidence:
+    """Store a file as evidence for an event and/or person; see the module docstring."""
+    actor.require(Permission.WRITE)
+    Vocabularies.load(session).check(VOCABULARY, meta.kind, "kind")
+    reference(session, Event, meta.event_id, actor, "event_id")
+    reference(session, Person, meta.person_id, actor, "person_id")
+    tap = _Tap(stream, progress)
+    blob = store.put(tap)
+    existing = session.scalar(
+        select(Evidence)
+        .where(
+            Evidence.sha256 == blob.sha256,
+            _same(Evidence.event_id, meta.event_id),
+            _same(Evidence.person_id, meta.person_id),
+            # One the uploader cannot see is not reported: that would reveal it exists.
+            visible(Evidence, actor),
+        )
+        .order_by(Evidence.created_at)
+    )
+    if existing is not None:
+        existing.duplicate = True
+        return existing
+    extracted = sniff(tap.head)
+    guessed = mimetypes.guess_type(meta.original_name, strict=False)[0]
+    statement = statement_of(meta)
+    salt = secrets.token_hex(16)
+    p = meta.place
+    record = Evidence(
+        sha256=blob.sha256, sha512=blob.sha512, size=blob.size, kind=meta.kind,
+        original_name=meta.original_name,
+        media_type=meta.media_type or guessed or extracted.get("detected_type")
+        or "application/octet-stream",
+        event_id=meta.event_id, person_id=meta.person_id,
+        collected_by=meta.collected_by, collected_at=meta.collected_at,
+        place_name=p.name, country=p.country, admin_area=p.admin_area,
+        latitude=p.lat, longitude=p.lon,
+        capture_device=meta.capture_device, source_url=meta.source_url,
+        captured_at=meta.captured_at, notes=meta.notes, statement_salt=salt,
+        extracted=extracted, tlp=tlp_rank(meta.tlp),
+        created_by=actor.user_id, updated_by=actor.user_id,
+    )  # fmt: skip
+    session.add(record)
+    session.flush()
+    target = {"evidence_id": record.id, "event_id": meta.event_id, "person_id": meta.person_id}
+    custody.append_many(
+        session,
+        [
+            NewEntry(actor, Kind.COLLECTED, blob.sha256, {
+                **target, "kind": meta.kind, "collected_at": _stamp(meta.collected_at),
+                "statement_sha256": statement_digest(statement, salt),
+            }),
+            NewEntry(actor, Kind.RECEIVED, blob.sha256, {
+                **target, "size": blob.size, "sha512": blob.sha512,
+                "already_stored": blob.duplicate,
+            }),
+        ],
+    )  # fmt: skip
+    written(session, actor, audit.Action.CREATE, KIND, record.id)
+    return record
+
+
+def get(session: Session, actor: Actor, evidence_id: str) -> Evidence:
+    """One record within the actor's clearance (404 above it); protected reads are audited."""
+    return fetch(session, Evidence, evidence_id, actor, KIND)
+
+
+def list_for(
+    session: Session,
+    actor: Actor,
+    event_id: str | None,
+    person_id: str | None,
+    page: int,
+    page_size: int,
+    convert: Callable[[list[Evidence]], list[EvidencePublic]],
+) -> Page[EvidencePublic]:
+    """Evidence for an event and/or person; an event or person out of reach is a 404."""
+    q = visible_query(Evidence, actor)
+    if event_id is not None:
+        fetch(session, Event, event_id, actor, "event")
+        q = q.where(Evidence.event_id == event_id)
+    if person_id is not None:
+        fetch(session, Person, person_id, actor, "person")
+        q = q.where(Evidence.person_id == person_id)
+    q = q.order_by(Evidence.created_at, Evidence.id)
+    return page_of(session, actor, KIND, q, page, page_size, convert)
+
+
+def list_for_event(
+    session: Session,
+    actor: Actor,
+    event_id: str,
+    convert: Callable[[list[Evidence]], list[EvidencePublic]],
+    page: int = 1,
+    page_size: int = 500,
+) -> Page[EvidencePublic]:
+    return list_for(session, actor, event_id, None, page, page_size, convert)
+
+
+def open_content(
+    session: Session, actor: Actor, store: BlobStore, evidence_id: str
+) -> tuple[Evidence, Iterator[bytes]]:
+    """The record and its plaintext chunks. The access is logged (custody ``accessed`` and an
+    audited read) before the first byte leaves, in the caller's transaction."""
+    actor.require(Permission.READ)
+    record = session.get(Evidence, evidence_id)
+    ensure_visible(record, actor)
+    assert record is not None
+    chunks = store.open(record.sha256)  # a missing blob fails here, before anything is logged
+    custody.append(session, actor, Kind.ACCESSED, record.sha256, {"evidence_id": record.id})
+    audit.record(session, actor, audit.Action.READ, KIND, record.id, {"via": "content"})
+    return record, chunks
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """One thing found wrong, named so an operator can find it."""
+
+    item: str
+    detail: str
+
+
+@dataclass
+class StoreReport:
+    files: int = 0
+    bytes: int = 0
+    custody_entries: int = 0
+    custody_heads: int = 0
+    damaged: list[Damaged] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.damaged
+
+
+def verify_store(
+    session: Session,
+    store: BlobStore,
+    log_key: LogKey,
+    progress: Callable[[int, int], None] | None = None,
+) -> StoreReport:
+    """Decrypt and re-hash every evidence file, check it against its records, and verify the
+    custody log; every damaged item is named. ``progress(done_bytes, total_bytes)``."""
+    records: dict[str, list[Evidence]] = {}
+    for ev in session.scalars(select(Evidence).order_by(Evidence.sha256, Evidence.created_at)):
+        records.setdefault(ev.sha256, []).append(ev)
+    # A file the custody log speaks of must still be there, record or no record.
+    for sha256 in session.scalars(select(CustodyEntry.subject_sha256).distinct()):
+        records.setdefault(sha256, [])
+    total = sum(group[0].size for group in records.values() if group)
+    report = StoreReport()
+    for sha256, group in sorted(records.items()):
+        verdict = store.verify(sha256)
+        report.files += 1
+        report.bytes += verdict.size or 0
+        names = ", ".join(sorted({f"{e.original_name} (evidence {e.id})" for e in group}))
+        item = f"{store.path_of(sha256)} [{names or 'named in the custody log'}]"
+        if not verdict.ok:
+            report.damaged.append(Damaged(item, verdict.detail))
+        else:
+            for ev in group:
+                if (ev.size, ev.sha512) != (verdict.size, verdict.sha512):
+                    report.damaged.append(
+                        Damaged(item, f"evidence {ev.id} records another size or SHA-512")
+                    )
+        if progress is not None:
+            progress(min(report.bytes, total), total)
+    log = custody.verify_log(session, log_key)
+    report.custody_entries, report.custody_heads = log.entries, log.heads
+    if not log.ok:
+        where = "custody log" if log.entry is None else f"custody log entry {log.entry}"
+        report.damaged.append(Damaged(where, log.problem or "verification failed"))
+    return report
