@@ -27,7 +27,8 @@ from tocsin.core.models import AuditEntry
 from tocsin.core.roles import ROLE_RULES, Permission, Role, RoleRule
 from tocsin.core.tlp import TLP
 
-SECRETS = ("Layla", "Haddad", "ليلى", "Tariq", "Mansour", "555", "bakery", "1985-02", "Varuk")
+# Distinctive enough that an id, a hash or a timestamp never contains one by chance.
+SECRETS = ("Layla", "Haddad", "ليلى", "Tariq", "Mansour", "+000 5551", "bakery", "1985-02", "Varuk")
 
 ORG = {"type": "organisation", "ref": "O-3", "name": "Northern Brigade", "kind": "armed_group",
        "tlp": "GREEN"}  # fmt: skip
@@ -35,7 +36,7 @@ LAYLA = {
     "type": "person", "ref": "P-17", "tlp": "RED", "sex": "female", "age": 34,
     "names": [{"value": "Layla Haddad"}, {"value": "ليلى حداد", "script": "Arab"}],
     "birth_date": "1985-02", "identities": {"ethnicity": "Varuk"},
-    "contact": {"phone": "+000 555 0101"}, "notes": "Lives above the bakery", "roles": ["victim"],
+    "contact": {"phone": "+000 5551 0101"}, "notes": "Lives above the bakery", "roles": ["victim"],
     "consent": {"share_with": ["un_mechanism"], "given_on": "2020-01-15",
                 "recorded_how": "written_signed", "notes": "Signed form in the safe"},
 }  # fmt: skip
@@ -133,7 +134,7 @@ def test_identify_names_only_those_whose_consent_allows_it(db: Database, admin: 
     people = {r["ref"]: r for r in records if r["type"] == "person"}
     layla = people["P-17"]
     assert [n["value"] for n in layla["names"]] == ["Layla Haddad", "ليلى حداد"]
-    assert layla["contact"] == {"phone": "+000 555 0101"} and layla["birth_date"] == "1985-02"
+    assert layla["contact"] == {"phone": "+000 5551 0101"} and layla["birth_date"] == "1985-02"
     assert "notes" not in layla and "notes" not in layla["consent"]  # case notes stay inside
     assert "P-90" not in people  # no consent on file: pseudonymised
     assert not any("Tariq" in json.dumps(r, ensure_ascii=False) for r in records)
