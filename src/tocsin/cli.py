@@ -401,9 +401,25 @@ def evidence_add(
 
 
 @app.command()
-def verify() -> None:
-    """Check every evidence file and the whole custody log; exit 1 naming anything damaged."""
+def verify(
+    bundle: Annotated[
+        Path | None,
+        typer.Argument(help="an evidence bundle (.zip) to check instead of this store"),
+    ] = None,
+    expect_key: Annotated[
+        str | None,
+        typer.Option(help="with a bundle: the custody log's public key or key id, known apart"),
+    ] = None,
+) -> None:
+    """Check every evidence file and the whole custody log, or an export bundle (the same
+    checks as the standalone verify_bundle.py); exit 1 naming anything damaged."""
     from rich.markup import escape
+
+    if bundle is not None:
+        from tocsin.vault import verify_bundle
+
+        argv = [str(bundle), *(["--expect-key", expect_key] if expect_key else [])]
+        raise typer.Exit(verify_bundle.main(argv))
 
     from tocsin.vault.evidence import verify_store
     from tocsin.vault.signing import LogKey, log_key_path

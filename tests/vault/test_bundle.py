@@ -423,3 +423,20 @@ def test_memory_stays_bounded_for_a_large_file(db: Database, tmp_path: Path) -> 
     assert ok, text
     assert summary.files[0].size == 64 << 20 and summary.files[0].sha512 == blob.sha512
     assert write_peak < limit and verify_peak < limit, (write_peak, verify_peak)
+
+
+def test_tocsin_verify_checks_a_bundle(db: Database, tmp_path: Path) -> None:
+    """`tocsin verify BUNDLE.zip` gives the standalone verifier's verdict and exit code."""
+    from typer.testing import CliRunner
+
+    from tocsin.cli import app
+
+    summary = make_bundle(db, tmp_path)
+    runner = CliRunner()
+    good = runner.invoke(app, ["verify", str(summary.path)])
+    assert good.exit_code == 0 and "VERDICT: INTACT" in good.output
+    raw = bytearray(summary.path.read_bytes())
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(raw[:-200]))  # cut off: the zip's directory is gone
+    bad = runner.invoke(app, ["verify", str(damaged)])
+    assert bad.exit_code == 1 and "NOT INTACT" in bad.output
