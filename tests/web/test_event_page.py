@@ -13,6 +13,7 @@ from tocsin.cases.schemas import ConsentWithdrawIn, SourceLinkIn, StatusChangeIn
 from tocsin.core.db import Database
 from tocsin.core.models import AuditEntry
 from tocsin.core.roles import Role
+from tocsin.core.settings import Settings
 
 Make = Callable[..., Browser]
 
@@ -49,7 +50,7 @@ def test_the_page_shows_acts_victims_perpetrators_sources_consent_and_history(
                   killing.secret, "Tessar, SY", "Killing", "Ordered", "Villagers of Tessar",
                   "12 victims", "B2", "Usually reliable", "Probably true", "UN mechanisms",
                   "Allows use in the case file", "Under verification",
-                  "Two witnesses disagree on the date", "Evidence files will appear here"):
+                  "Two witnesses disagree on the date", "No evidence filed for this event yet"):
         assert shown in body, shown
     assert f'href="/persons/{victim.id}"' in body
     assert f'href="/organisations/{army.id}"' in body
@@ -146,3 +147,24 @@ def test_reading_a_protected_event_page_is_audited_like_the_api_read(
     before = _reads(db, "event", open_event.id)
     assert analyst.get(f"/events/{open_event.id}").status_code == 200
     assert _reads(db, "event", open_event.id) == before
+
+
+def test_the_event_page_lists_the_evidence_the_reader_may_see(
+    browser: Make, seed: Seeder, settings: Settings
+) -> None:
+    from tocsin.vault.store import open_blob_store
+
+    files = Seeder(seed.db, seed.actor, open_blob_store(settings))
+    event = files.event("GREEN")
+    shared = files.evidence("GREEN", event_id=event.id)
+    hidden = files.evidence("RED", event_id=event.id)
+    partner = browser(Role.PARTNER_VIEWER)
+    page = partner.get(f"/events/{event.id}").text
+    assert shared.secret in page and f"/api/v1/evidence/{shared.id}/content" in page
+    assert hidden.secret not in page and hidden.id not in page
+    # The link works for the reader with their page session, and hands over the very bytes.
+    got = partner.get(f"/api/v1/evidence/{shared.id}/content")
+    assert got.status_code == 200 and got.content == f"content of {shared.secret}".encode()
+    assert partner.get(f"/api/v1/evidence/{hidden.id}/content").status_code == 404
+    empty = files.event("GREEN")
+    assert "No evidence filed for this event yet" in partner.get(f"/events/{empty.id}").text

@@ -231,7 +231,12 @@ def list_for_event(
     page: int = 1,
     page_size: int = 500,
 ) -> Page[EvidencePublic]:
-    return list_for(session, actor, event_id, None, page, page_size, convert)
+    """An event's evidence, for its page: the event is checked but its read not audited twice
+    (the page has just read it); the evidence listed is audited as any list is."""
+    ensure_visible(session.get(Event, event_id), actor)
+    q = visible_query(Evidence, actor).where(Evidence.event_id == event_id)
+    q = q.order_by(Evidence.created_at, Evidence.id)
+    return page_of(session, actor, KIND, q, page, page_size, convert)
 
 
 def open_content(

@@ -14,6 +14,8 @@ from tocsin.cases import consent, event_dossier, events
 from tocsin.cases.schemas import StatusChangeIn
 from tocsin.cases.workflow import allowed_next
 from tocsin.core.roles import Permission
+from tocsin.vault import evidence
+from tocsin.vault.evidence_views import evidence_public
 from tocsin.web.forms import FormState, attempt, validate
 from tocsin.web.i18n import N_
 from tocsin.web.labels import Labels
@@ -35,6 +37,12 @@ def show(
 ) -> HTMLResponse:
     d = event_dossier.dossier(session, who.actor, event_id)
     labels = Labels.load(session, who.lang)
+    files = evidence.list_for_event(
+        session,
+        who.actor,
+        event_id,
+        lambda rows: [evidence_public(session, who.actor, r) for r in rows],
+    ).items
     nexts = sorted(s.value for s in allowed_next(d.event.status))
     return render(
         request,
@@ -43,6 +51,7 @@ def show(
         status,
         d=d,
         e=d.event,
+        files=files,
         labels=labels,
         can_write=who.can(Permission.WRITE),
         can_status=who.can(Permission.CHANGE_STATUS) and bool(nexts),
