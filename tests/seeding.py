@@ -31,8 +31,9 @@ from tocsin.core.access import Actor
 from tocsin.core.db import Database
 from tocsin.core.roles import Role
 from tocsin.vault import evidence as evidence_service
+from tocsin.vault import statements
 from tocsin.vault.blobs import BlobStore
-from tocsin.vault.schemas import EvidenceCreate
+from tocsin.vault.schemas import EvidenceCreate, StatementCreate
 
 PASSWORD = "api test passphrase"
 
@@ -141,6 +142,26 @@ class Seeder:
         with self.db.session() as s:
             made = evidence_service.add(s, self.actor, self.store, content, EvidenceCreate(**data))
             return Rec(made.id, secret)
+
+    def statement(self, tlp: str = "CLEAR", event_id: str | None = None, **kw: Any) -> Rec:
+        """A witness statement whose text carries the secret; the witness is a new person."""
+        assert self.store is not None, "Seeder(..., store=...) is needed for statements"
+        event_id = event_id or self.event(tlp).id
+        secret = self._secret("statement", tlp)
+        data = {"event_id": event_id, "witness_id": kw.pop("witness_id", None)
+                or self.person(tlp).id, "taken_at": "2024-03-02T09:00:00+03:00",
+                "interviewer": "Interviewer One", "language": "ar", "informed_consent": True,
+                "text": f"I saw {secret} at the market.", "agreement": "read_back",
+                "tlp": tlp, **kw}  # fmt: skip
+        with self.db.session() as s:
+            made = statements.record(s, self.actor, self.store, StatementCreate(**data))
+            return Rec(made.id, secret)
+
+    def bundle_event(self, tlp: str = "CLEAR") -> Rec:
+        """An event with one file that concerns no person: it may go to any recipient."""
+        event = self.event(tlp)
+        self.evidence(tlp, event_id=event.id)
+        return event
 
     def make(self, kind: str, tlp: str) -> Rec:
         maker = getattr(self, kind)

@@ -400,6 +400,46 @@ def evidence_add(
     Console().print(table)
 
 
+@evidence_app.command("export")
+def evidence_export(
+    event: Annotated[str, typer.Option(help="Id of the event whose evidence goes.")],
+    recipient: Annotated[
+        str, typer.Option("--for", help="Who receives it: a consent recipient, e.g. icc.")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Zip to write (never overwritten).")
+    ] = None,
+    identify: Annotated[
+        bool, typer.Option(help="Name persons, collectors and files in clear (IDENTIFY).")
+    ] = False,
+    user: UserOpt = None,
+) -> None:
+    """Write a signed bundle of an event's evidence for one recipient; consent decides which
+    files go, and persons are pseudonymised unless --identify."""
+    from rich.markup import escape
+
+    from tocsin.vault.evidence_export import export_event
+    from tocsin.vault.store import log_key, open_blob_store
+
+    with _errors():
+        settings, db = _store()
+        actor = _actor(db, user)
+        store = open_blob_store(settings)
+        path = out or Path(f"evidence-{event[:8]}-{recipient}.zip")
+        with _bytes_progress("exporting evidence") as progress, db.session() as session:
+            done = export_event(session, actor, store, log_key(settings), event, recipient,
+                                path, identify=identify, progress=progress)  # fmt: skip
+    s = done.summary
+    console.print(
+        f"[green]bundle written[/]: {escape(str(s.path))}: {len(s.files)} files, "
+        f"{s.total_bytes} bytes, for {escape(recipient)}; custody log signed at size "
+        f"{s.head.tree_size}"
+    )
+    for w in done.withheld:
+        console.print(f"  [yellow]withheld[/] evidence {w.evidence_id}: {escape(w.reason)}")
+    console.print(f"check it with: tocsin verify {escape(str(s.path))}")
+
+
 @app.command()
 def verify(
     bundle: Annotated[

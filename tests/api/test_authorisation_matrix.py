@@ -178,6 +178,25 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", f"{V}/evidence/{{evidence_id}}"): Row(R, shows=True),
     ("GET", f"{V}/evidence/{{evidence_id}}/content"): Row(R, shows=True),
     ("GET", f"{V}/evidence/{{evidence_id}}/custody"): Row(R),
+    ("GET", f"{V}/evidence/{{evidence_id}}/statement"): Row(R, target="statement", shows=True),
+    ("POST", f"{V}/evidence/statements"): Row(
+        W,
+        ok=201,
+        body=lambda c: {
+            "event_id": c.clear("event"),
+            "witness_id": c.clear("person"),
+            "taken_at": "2024-03-02T09:00:00Z",
+            "interviewer": "Interviewer",
+            "language": "fr",
+            "informed_consent": True,
+            "text": "I saw it.",
+            "agreement": "signed",
+        },
+    ),
+    ("POST", f"{V}/evidence/bundles"): Row(
+        Permission.EXPORT,
+        body=lambda c: {"event_id": c.clear("bundle_event"), "recipient": "icc"},
+    ),
     ("GET", f"{V}/vocabularies"): Row(R),
     ("GET", f"{V}/vocabularies/{{name}}"): Row(R),
     ("POST", f"{V}/vocabularies/{{name}}/terms"): Row(

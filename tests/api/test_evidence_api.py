@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import zipfile
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from seeding import Seeder
 from tocsin.core.roles import Role
-from tocsin.vault import merkle
+from tocsin.vault import merkle, verify_bundle
 from tocsin.vault.signing import TreeHead, verify_tree_head
 
 V = "/api/v1/evidence"
@@ -76,3 +79,41 @@ def test_refusals(client: TestClient, team: Any, seed: Seeder) -> None:
     assert no_target.status_code == 422 and "event_id" in no_target.text
     nul = upload(client, team(Role.DOCUMENTER), b"x", event_id=clear_event, notes="a\x00b")
     assert nul.status_code == 422 and nul.json()["errors"][0]["field"] == "notes"
+
+
+def test_statement_and_bundle_endpoints(
+    client: TestClient, team: Any, seed: Seeder, tmp_path: Path
+) -> None:
+    coordinator = team(Role.COORDINATOR)
+    ev, witness = seed.event("AMBER").id, seed.person("AMBER").id
+    body = {"event_id": ev, "witness_id": witness, "taken_at": "2024-03-02T09:00:00Z",
+            "interviewer": "I. Two", "language": "fr", "informed_consent": True,
+            "text": "Je les ai vus.", "agreement": "signed"}  # fmt: skip
+    refused = client.post(f"{V}/statements", json={**body, "informed_consent": False},
+                          headers=coordinator)  # fmt: skip
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["informed_consent"]
+    made = client.post(f"{V}/statements", json=body, headers=coordinator)
+    assert made.status_code == 201, made.text
+    assert made.json()["kind"] == "witness_statement" and made.json()["tlp"] == "RED"
+    read = client.get(f"{V}/{made.json()['id']}/statement", headers=coordinator)
+    assert read.status_code == 200 and read.json()["text"] == "Je les ai vus."
+
+    scene = upload(client, coordinator, os.urandom(500), event_id=ev).json()["id"]
+    got = client.post(f"{V}/bundles", json={"event_id": ev, "recipient": "icc"},
+                      headers=coordinator)  # fmt: skip
+    assert got.status_code == 200, got.text
+    assert got.headers["content-type"] == "application/zip"
+    # The statement's witness has no consent on file: the statement stays home.
+    assert got.headers["x-tocsin-withheld"] == made.json()["id"]
+    (tmp_path / "b.zip").write_bytes(got.content)
+    report = verify_bundle.verify(str(tmp_path / "b.zip"), None)
+    assert not report.problems, report.lines
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        meta = [json.loads(zf.read(n)) for n in zf.namelist() if n.startswith("metadata/")]
+    assert [r["evidence_id"] for m in meta for r in m["metadata"]["records"]] == [scene]
+    bad = client.post(f"{V}/bundles", json={"event_id": ev, "recipient": "nobody"},
+                      headers=coordinator)  # fmt: skip
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "recipient"
+    assert client.post(f"{V}/bundles", json={"event_id": ev, "recipient": "icc"},
+                       headers=team(Role.DOCUMENTER)).status_code == 403  # fmt: skip

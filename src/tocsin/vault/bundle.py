@@ -30,7 +30,7 @@ import os
 import re
 import uuid
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,8 +186,11 @@ def write_bundle(
     items: list[BundleItem],
     recipient: str,
     exported_by: str,
+    progress: Callable[[int], None] | None = None,
 ) -> BundleSummary:
-    """Write the bundle for ``recipient``; see the module docstring for what is the caller's."""
+    """Write the bundle for ``recipient``; see the module docstring for what is the caller's.
+
+    ``progress(bytes_written)`` is called as the evidence files are copied."""
     if not recipient.strip():
         raise ValidationFailed.on("recipient", "say who the bundle is for")
     _check_items(session, store, items)
@@ -208,7 +211,7 @@ def write_bundle(
             with zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
                 writer = _Writer(zf, now.timetuple()[:6])
                 try:
-                    rows = _write_files(writer, store, items)
+                    rows = _write_files(writer, store, items, progress)
                     head, files = _export(writer, session, log_key, items, manifest, rows)
                 finally:
                     writer.helper.shutdown()
@@ -228,7 +231,10 @@ def write_bundle(
 
 
 def _write_files(
-    writer: _Writer, store: BlobStore, items: Sequence[BundleItem]
+    writer: _Writer,
+    store: BlobStore,
+    items: Sequence[BundleItem],
+    progress: Callable[[int], None] | None,
 ) -> dict[str, dict[str, Any]]:
     """The slow part, before the log is touched: the files and their metadata.
 
@@ -236,8 +242,18 @@ def _write_files(
     (by ``meta:`` and its SHA-256).
     """
     rows: dict[str, dict[str, Any]] = {}
+    done = 0
+
+    def counted(chunks: Iterable[bytes]) -> Iterator[bytes]:
+        nonlocal done
+        for chunk in chunks:
+            yield chunk
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+
     for item in items:
-        row = writer.stream(FILES + item.sha256, store.open(item.sha256), compress=False)
+        row = writer.stream(FILES + item.sha256, counted(store.open(item.sha256)), compress=False)
         meta = {
             "sha256": item.sha256,
             "sha512": row["sha512"],

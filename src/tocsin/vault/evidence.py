@@ -16,7 +16,7 @@ import secrets
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
@@ -97,26 +97,45 @@ def sniff(head: bytes) -> dict[str, Any]:
 
 
 def _stamp(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+    # In UTC, so the statement read back from the database gives the same text (and digest).
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _statement(
+    collected_by: str | None, collected_at: datetime | None, name: str | None,
+    country: str | None, admin_area: str | None, lat: float | None, lon: float | None,
+    capture_device: str | None, source_url: str | None, captured_at: datetime | None,
+    notes: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    return {
+        "collected_by": collected_by,
+        "collected_at": _stamp(collected_at),
+        "place": {
+            "name": name, "country": country, "admin_area": admin_area,
+            # No floats in canonical JSON: coordinates as text, as given.
+            "lat": None if lat is None else repr(lat),
+            "lon": None if lon is None else repr(lon),
+        },
+        "capture_device": capture_device,
+        "source_url": source_url,
+        "captured_at": _stamp(captured_at),
+        "notes": notes,
+    }  # fmt: skip
 
 
 def statement_of(meta: EvidenceCreate) -> dict[str, Any]:
     """The collector's statement as stored, in a fixed JSON shape (digested for the log)."""
     p = meta.place
-    return {
-        "collected_by": meta.collected_by,
-        "collected_at": _stamp(meta.collected_at),
-        "place": {
-            "name": p.name, "country": p.country, "admin_area": p.admin_area,
-            # No floats in canonical JSON: coordinates as text, as given.
-            "lat": None if p.lat is None else repr(p.lat),
-            "lon": None if p.lon is None else repr(p.lon),
-        },
-        "capture_device": meta.capture_device,
-        "source_url": meta.source_url,
-        "captured_at": _stamp(meta.captured_at),
-        "notes": meta.notes,
-    }  # fmt: skip
+    return _statement(meta.collected_by, meta.collected_at, p.name, p.country, p.admin_area,
+                      p.lat, p.lon, meta.capture_device, meta.source_url, meta.captured_at,
+                      meta.notes)  # fmt: skip
+
+
+def statement_of_record(r: Evidence) -> dict[str, Any]:
+    """The same statement, read back from a record: its digest matches the one logged."""
+    return _statement(r.collected_by, r.collected_at, r.place_name, r.country, r.admin_area,
+                      r.latitude, r.longitude, r.capture_device, r.source_url, r.captured_at,
+                      r.notes)  # fmt: skip
 
 
 def statement_digest(statement: dict[str, Any], salt: str) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
 
 from tocsin.cases.schemas import (
     Code,
@@ -46,6 +46,59 @@ class EvidenceCreate(Strict):
         if not self.event_id and not self.person_id:
             raise ValueError("give event_id, person_id or both")
         return self
+
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+StatementText = Annotated[str, Field(min_length=1, max_length=500_000)]
+Agreement = Literal["signed", "thumbprint", "recorded_oral", "read_back"]
+
+
+class StatementCreate(Strict):
+    """A witness statement as taken: who gave it, when, where, to whom, in which language,
+    with what consent, and how the witness agreed to the written text."""
+
+    event_id: Annotated[str | None, Field(max_length=36)] = None
+    witness_id: Annotated[str, Field(min_length=1, max_length=36)]
+    taken_at: AwareDatetime
+    place: PlaceIn = PlaceIn()
+    interviewer: Annotated[str, Field(min_length=1, max_length=300)]
+    language: Language
+    interpreter: ShortText | None = None
+    informed_consent: bool
+    consent_notes: LongText | None = None
+    text: StatementText
+    agreement: Agreement
+    agreement_notes: ShortText | None = None
+    tlp: TLPLabel = "RED"
+
+    @field_validator("informed_consent")
+    @classmethod
+    def _consented(cls, value: bool) -> bool:
+        if not value:
+            # A statement taken without informed consent must not enter the record at all.
+            raise ValueError("the witness must have given informed consent")
+        return value
+
+
+class StatementDocument(BaseModel):
+    """The stored statement (the evidence file itself, JSON), as read back."""
+
+    format: str
+    evidence_id: str | None = None
+    event_id: str | None
+    witness_id: str
+    taken_at: datetime
+    place: PlacePublic
+    interviewer: str
+    language: str
+    interpreter: str | None
+    informed_consent: bool
+    consent_notes: str | None
+    text: str
+    agreement: Agreement
+    agreement_notes: str | None
+    recorded_by: str | None
+    recorded_at: datetime
 
 
 class StatementPublic(BaseModel):

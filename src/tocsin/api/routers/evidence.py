@@ -2,23 +2,50 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+import uuid
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
+from pydantic import Field as PydanticField
 from pydantic import ValidationError
+from starlette.background import BackgroundTask
 
-from tocsin.api.deps import BlobStoreDep, CurrentActor, LogKeyDep, PagingDep, SessionDep
-from tocsin.cases.schemas import Page
+from tocsin.api.deps import (
+    BlobStoreDep,
+    CurrentActor,
+    LogKeyDep,
+    PagingDep,
+    SessionDep,
+    SettingsDep,
+)
+from tocsin.cases.schemas import Page, Strict
 from tocsin.core.errors import ValidationFailed
 from tocsin.core.roles import Permission
-from tocsin.vault import evidence
+from tocsin.vault import evidence, statements
+from tocsin.vault.evidence_export import export_event
 from tocsin.vault.evidence_views import custody_public, evidence_public
-from tocsin.vault.schemas import CustodyPublic, EvidenceCreate, EvidencePublic
+from tocsin.vault.schemas import (
+    CustodyPublic,
+    EvidenceCreate,
+    EvidencePublic,
+    StatementCreate,
+    StatementDocument,
+)
 
 router = APIRouter(prefix="/evidence", tags=["evidence"])
+STALE_BUNDLE_S = 3600  # a bundle left behind by an interrupted download is removed after this
+
+
+class BundleRequest(Strict):
+    event_id: Annotated[str, PydanticField(min_length=1, max_length=36)]
+    recipient: Annotated[str, PydanticField(min_length=1, max_length=80)]
+    identify: bool = False
 
 Field = Annotated[str | None, Form()]
 PLACE_FIELDS = {"place_name": "name", "country": "country", "admin_area": "admin_area",
@@ -82,6 +109,55 @@ def upload_evidence(
     return evidence_public(session, actor, record)
 
 
+@router.post("/statements", response_model=EvidencePublic, status_code=201)
+def take_statement(
+    data: StatementCreate, session: SessionDep, actor: CurrentActor, store: BlobStoreDep
+) -> EvidencePublic:
+    """Record a witness statement; it is stored as an evidence file with its own custody."""
+    return evidence_public(session, actor, statements.record(session, actor, store, data))
+
+
+@router.post(
+    "/bundles",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def export_bundle(
+    data: BundleRequest,
+    session: SessionDep,
+    actor: CurrentActor,
+    store: BlobStoreDep,
+    log_key: LogKeyDep,
+    settings: SettingsDep,
+) -> FileResponse:
+    """A signed bundle of an event's evidence for one recipient (see `tocsin evidence export`).
+
+    Files withheld for lack of consent are named in the X-Tocsin-Withheld header."""
+    folder = settings.data_dir / "exports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _sweep(folder)
+    path = folder / f"{uuid.uuid4()}.zip"
+    done = export_event(session, actor, store, log_key, data.event_id, data.recipient, path,
+                        identify=data.identify)  # fmt: skip
+    name = f"evidence-{data.event_id[:8]}-{data.recipient}.zip"
+    return FileResponse(
+        path,
+        media_type="application/zip",
+        filename=name,
+        headers={"X-Tocsin-Withheld": ",".join(w.evidence_id for w in done.withheld)},
+        # The bundle holds the files in clear: it lives only as long as its download.
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+def _sweep(folder: Path) -> None:
+    cutoff = time.time() - STALE_BUNDLE_S
+    for old in folder.glob("*.zip"):
+        with contextlib.suppress(FileNotFoundError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+
+
 @router.get("", response_model=Page[EvidencePublic])
 def list_evidence(
     session: SessionDep,
@@ -124,6 +200,14 @@ def download_evidence(
         media_type=record.media_type,
         headers={"Content-Disposition": disposition, "Content-Length": str(record.size)},
     )
+
+
+@router.get("/{evidence_id}/statement", response_model=StatementDocument)
+def read_statement(
+    evidence_id: str, session: SessionDep, actor: CurrentActor, store: BlobStoreDep
+) -> StatementDocument:
+    """The witness statement, read from the vault (logged in custody and audited)."""
+    return statements.read(session, actor, store, evidence_id)
 
 
 @router.get("/{evidence_id}/custody", response_model=CustodyPublic)
