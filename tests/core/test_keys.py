@@ -242,3 +242,28 @@ def test_a_value_written_under_an_old_key_during_rotation_stops_retirement(
     ring = KeyRing.load(settings.key_file)
     assert keyring.current in ring.keys and len(ring.keys) == 2  # nothing retired
     assert stale_values(db, ring.current) == 1
+
+
+def test_rotation_covers_the_evidence_records(
+    db: Database, settings: Settings, make_actor: Any, keyring: KeyRing, tmp_path: Path
+) -> None:
+    """The vault's own encrypted fields (file name, collector, device, notes) move too; the
+    files themselves are under the vault key, which this rotation leaves alone."""
+    from tests.seeding import Seeder
+
+    from tocsin.vault.blobs import BlobStore
+    from tocsin.vault.vault_key import VaultKey
+
+    actor = make_actor(Role.ADMIN)
+    store = BlobStore(tmp_path / "blobs", VaultKey.generate())
+    made = Seeder(db, actor, store).evidence("AMBER", collected_by="Monitor Owl",
+                                              capture_device="Phone 7", notes="roof")  # fmt: skip
+    before = {k: v for k, v in plaintexts(db, keyring).items() if k[0] == "evidence"}
+    assert {k[1] for k in before} >= {"original_name", "collected_by", "capture_device", "notes"}
+    report = rotate_keys(db, settings, None)
+    after = {k: v for k, v in ciphertexts(db).items() if k[0] == "evidence"}
+    assert {KeyRing.key_id_of(v) for v in after.values()} == {report.new_key}
+    ring = KeyRing.load(settings.key_file)
+    assert {k: v for k, v in plaintexts(db, ring).items() if k[0] == "evidence"} == before
+    assert report.tables["evidence"] == 1 and made.secret in before[("evidence", "original_name",
+                                                                     made.id)]  # fmt: skip
