@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from PIL import Image
+from PIL.ExifTags import GPS, IFD
+from PIL.ExifTags import Base as ExifBase
 
 from tocsin.cases import acts as acts_service
 from tocsin.cases import consent, events, interventions, organisations, persons, sources
@@ -155,6 +158,25 @@ class Seeder:
                 "tlp": tlp, **kw}  # fmt: skip
         with self.db.session() as s:
             made = statements.record(s, self.actor, self.store, StatementCreate(**data))
+            return Rec(made.id, secret)
+
+    def photo(self, tlp: str = "CLEAR", event_id: str | None = None, **kw: Any) -> Rec:
+        """A JPEG whose EXIF names the camera and where it was: one that can be made shareable."""
+        assert self.store is not None, "Seeder(..., store=...) is needed for evidence"
+        event_id = event_id or self.event(tlp).id
+        secret = self._secret("photo", tlp)
+        exif = Image.Exif()
+        exif[ExifBase.Make], exif[ExifBase.Model] = "Acme", secret
+        gps = exif.get_ifd(IFD.GPSInfo)
+        gps[GPS.GPSLatitudeRef], gps[GPS.GPSLatitude] = "N", (15.0, 30.0, 0.0)
+        gps[GPS.GPSLongitudeRef], gps[GPS.GPSLongitude] = "E", (32.0, 32.0, 0.0)
+        out = io.BytesIO()
+        Image.new("RGB", (16, 12), (200, 30, 30)).save(out, "JPEG", exif=exif)
+        out.seek(0)
+        data = {"event_id": event_id, "kind": "photo", "original_name": f"{secret}.jpg",
+                "tlp": tlp, **kw}  # fmt: skip
+        with self.db.session() as s:
+            made = evidence_service.add(s, self.actor, self.store, out, EvidenceCreate(**data))
             return Rec(made.id, secret)
 
     def bundle_event(self, tlp: str = "CLEAR") -> Rec:

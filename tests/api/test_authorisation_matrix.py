@@ -178,6 +178,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", f"{V}/evidence/{{evidence_id}}"): Row(R, shows=True),
     ("GET", f"{V}/evidence/{{evidence_id}}/content"): Row(R, shows=True),
     ("GET", f"{V}/evidence/{{evidence_id}}/custody"): Row(R),
+    ("POST", f"{V}/evidence/{{evidence_id}}/working-copy"): Row(
+        W, ok=201, target="photo", fresh=True
+    ),
     ("GET", f"{V}/evidence/{{evidence_id}}/statement"): Row(R, target="statement", shows=True),
     ("POST", f"{V}/evidence/statements"): Row(
         W,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import secrets
-import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,68 +32,14 @@ from tocsin.vault import custody
 from tocsin.vault.blobs import BlobStore
 from tocsin.vault.chunks import Readable
 from tocsin.vault.custody import Kind, NewEntry, canonical_json
+from tocsin.vault.file_metadata import Sampler, extract
 from tocsin.vault.models import CustodyEntry, Evidence
 from tocsin.vault.schemas import EvidenceCreate, EvidencePublic
 from tocsin.vault.signing import LogKey
 
 KIND = "evidence"  # the record kind in the audit log
 VOCABULARY = "evidence_kind"
-HEAD_BYTES = 64  # enough of a file to recognise its type and read a PNG's or GIF's size
 Progress = Callable[[int], None]  # bytes read so far
-
-# Leading bytes of common evidence formats: a file's content, not its name, says what it is.
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"%PDF-", "application/pdf"),
-    (b"PK\x03\x04", "application/zip"),
-    (b"ID3", "audio/mpeg"),
-    (b"OggS", "audio/ogg"),
-    (b"fLaC", "audio/flac"),
-    (b"\x1aE\xdf\xa3", "video/webm"),
-)
-
-
-class _Tap:
-    """A stream read through once: counts bytes, keeps the first few, reports progress."""
-
-    def __init__(self, stream: Readable, progress: Progress | None) -> None:
-        self.stream = stream
-        self.progress = progress
-        self.head = b""
-        self.size = 0
-
-    def read(self, size: int = -1, /) -> bytes:
-        data = self.stream.read(size)
-        if len(self.head) < HEAD_BYTES:
-            self.head += data[: HEAD_BYTES - len(self.head)]
-        self.size += len(data)
-        if self.progress is not None and data:
-            self.progress(self.size)
-        return data
-
-
-def sniff(head: bytes) -> dict[str, Any]:
-    """What the first bytes say, with the standard library only: type, and a PNG/GIF's size."""
-    found: dict[str, Any] = {}
-    for magic, media_type in _SIGNATURES:
-        if head.startswith(magic):
-            found["detected_type"] = media_type
-            break
-    else:
-        if head[4:8] == b"ftyp":
-            found["detected_type"] = "video/mp4"
-        elif head[:4] == b"RIFF" and head[8:12] in (b"WAVE", b"AVI ", b"WEBP"):
-            kinds = {b"WAVE": "audio/wav", b"AVI ": "video/x-msvideo", b"WEBP": "image/webp"}
-            found["detected_type"] = kinds[head[8:12]]
-    if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR" and len(head) >= 24:
-        found["width"], found["height"] = struct.unpack(">II", head[16:24])
-    elif head[:4] == b"GIF8" and len(head) >= 10:
-        found["width"], found["height"] = struct.unpack("<HH", head[6:10])
-    return found
-
 
 def _stamp(value: datetime | None) -> str | None:
     # In UTC, so the statement read back from the database gives the same text (and digest).
@@ -161,8 +106,8 @@ def add(
     Vocabularies.load(session).check(VOCABULARY, meta.kind, "kind")
     reference(session, Event, meta.event_id, actor, "event_id")
     reference(session, Person, meta.person_id, actor, "person_id")
-    tap = _Tap(stream, progress)
-    blob = store.put(tap)
+    sampler = Sampler(stream, progress)
+    blob = store.put(sampler)
     existing = session.scalar(
         select(Evidence)
         .where(
@@ -177,7 +122,7 @@ def add(
     if existing is not None:
         existing.duplicate = True
         return existing
-    extracted = sniff(tap.head)
+    extracted = extract(sampler.sample(), meta.original_name)
     guessed = mimetypes.guess_type(meta.original_name, strict=False)[0]
     statement = statement_of(meta)
     salt = secrets.token_hex(16)

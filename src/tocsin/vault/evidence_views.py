@@ -72,6 +72,7 @@ def evidence_public(session: Session, actor: Actor, record: Evidence) -> Evidenc
         extracted=dict(record.extracted or {}),
         tlp=TLP(record.tlp).label,
         duplicate=record.duplicate,
+        derived_from=record.derived_from,
         created_at=record.created_at,
         created_by=record.created_by,
     )

@@ -112,6 +112,12 @@ class Evidence(Record, Place, Base):
     # court and never erased, so it carries a salted digest of the statement, not the text.
     statement_salt: Mapped[str] = mapped_column(EncryptedText("evidence.statement_salt"))
     extracted: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # A working copy (metadata stripped for sharing) names the original it was made from.
+    derived_from: Mapped[str | None] = mapped_column(
+        ForeignKey("evidence.id", ondelete="RESTRICT", name="fk_evidence_derived_from_evidence"),
+        nullable=True,
+        index=True,
+    )
 
     # Not stored: set by ``vault.evidence.add`` when the upload matched a record on file.
     duplicate = False

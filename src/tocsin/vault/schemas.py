@@ -128,6 +128,7 @@ class EvidencePublic(BaseModel):
     extracted: dict[str, Any]
     tlp: str
     duplicate: bool = False  # the upload was already stored for this event or person
+    derived_from: str | None = None  # a working copy: the record of its original
     created_at: datetime
     created_by: str | None
 

@@ -27,7 +27,7 @@ from tocsin.api.deps import (
 from tocsin.cases.schemas import Page, Strict
 from tocsin.core.errors import ValidationFailed
 from tocsin.core.roles import Permission
-from tocsin.vault import evidence, statements
+from tocsin.vault import evidence, statements, working_copy
 from tocsin.vault.evidence_export import export_event
 from tocsin.vault.evidence_views import custody_public, evidence_public
 from tocsin.vault.schemas import (
@@ -200,6 +200,22 @@ def download_evidence(
         media_type=record.media_type,
         headers={"Content-Disposition": disposition, "Content-Length": str(record.size)},
     )
+
+
+@router.post("/{evidence_id}/working-copy", response_model=EvidencePublic, status_code=201)
+def make_working_copy(
+    evidence_id: str,
+    session: SessionDep,
+    actor: CurrentActor,
+    store: BlobStoreDep,
+    response: Response,
+) -> EvidencePublic:
+    """A copy with identifying metadata removed (JPEG, PNG), as its own evidence record; 200
+    with the copy already made when asked again."""
+    copy = working_copy.make(session, actor, store, evidence_id)
+    if copy.duplicate:
+        response.status_code = 200
+    return evidence_public(session, actor, copy)
 
 
 @router.get("/{evidence_id}/statement", response_model=StatementDocument)
