@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from tocsin import __version__
-from tocsin.api import problems
+from tocsin.api import problems, upload_spool
 from tocsin.api.routers import (
     acts,
     audit,
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db or open_store(settings)
     problems.install(app)
+    upload_spool.install()
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
 
