@@ -50,7 +50,7 @@ class Case:
         self.event = seed.event("AMBER").id
         self.victim = seed.person("AMBER", names=[NameIn(value=VICTIM)]).id
         self.witness = seed.person("AMBER", names=[NameIn(value=WITNESS)]).id
-        seed.consent("AMBER", person_id=self.victim, share_with=["icc"])
+        self.victim_consent = seed.consent("AMBER", person_id=self.victim, share_with=["icc"]).id
         self.witness_consent = seed.consent(
             "AMBER", person_id=self.witness, share_with=["un_mechanism"]
         ).id
@@ -130,6 +130,10 @@ def test_every_custody_entry_of_a_file_goes_with_it(
     assert len(entries) == expected
     kinds = sorted(e["kind"] for e in entries)
     assert kinds == ["collected"] * 2 + ["exported"] * 2 + ["received"] * 2
+    # Each exported entry says which records left and under which consent.
+    exports = {tuple(e["details"]["evidence_ids"]): e["details"]["consent_ids"]
+               for e in entries if e["kind"] == "exported"}  # fmt: skip
+    assert exports == {(case.scene,): [], (case.victim_photo,): [case.victim_consent]}
 
 
 def test_identified_export_names_persons_and_lets_the_statement_be_checked(

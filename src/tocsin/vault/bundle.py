@@ -72,6 +72,8 @@ class BundleItem:
     sha256: str
     metadata: Mapping[str, Any]
     custody_indexes: Sequence[int] = ()
+    # Added to the file's ``exported`` entry: what the export relied on (the consents, say).
+    log_details: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,7 @@ def _export(
         session,
         [
             NewEntry(None, Kind.EXPORTED, item.sha256, {
+                **item.log_details,
                 **details,
                 "sha512": rows[item.sha256]["sha512"],
                 "metadata_sha256": rows[f"meta:{item.sha256}"]["sha256"],

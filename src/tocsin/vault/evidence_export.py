@@ -78,6 +78,13 @@ def plan(
     session: Session, actor: Actor, event_id: str, recipient: str
 ) -> tuple[dict[str, list[Evidence]], list[Withheld]]:
     """Which files may go (grouped by SHA-256) and which are withheld, with the reason."""
+    allowed, withheld, _ = _plan(session, actor, event_id, recipient)
+    return allowed, withheld
+
+
+def _plan(
+    session: Session, actor: Actor, event_id: str, recipient: str
+) -> tuple[dict[str, list[Evidence]], list[Withheld], dict[str, ConsentState]]:
     rows = list(
         session.scalars(
             visible_query(Evidence, actor)
@@ -97,7 +104,7 @@ def plan(
             allowed[sha256] = group
         else:
             withheld.extend(Withheld(r.id, sha256, reason) for r in group)
-    return allowed, withheld
+    return allowed, withheld, states
 
 
 def _refusal(
@@ -139,7 +146,7 @@ def export_event(
         actor.require(Permission.IDENTIFY)
     check_recipient(session, recipient)
     event = fetch(session, Event, event_id, actor, "event")
-    allowed, withheld = plan(session, actor, event.id, recipient)
+    allowed, withheld, states = _plan(session, actor, event.id, recipient)
     if not allowed:
         why = f"; {len(withheld)} withheld: {withheld[0].reason}" if withheld else ""
         raise ValidationFailed.on(
@@ -158,7 +165,10 @@ def export_event(
         entries = session.scalars(
             select(CustodyEntry.seq).where(CustodyEntry.subject_sha256 == sha256)
         ).all()
-        items.append(BundleItem(sha256, {"records": records}, sorted(entries)))
+        # The custody log says under which consent each file left: the consent records' ids.
+        relied_on = sorted({states[r.person_id].consent_id or "" for r in group if r.person_id})
+        log = {"evidence_ids": [r.id for r in group], "consent_ids": relied_on}
+        items.append(BundleItem(sha256, {"records": records}, sorted(entries), log))
     total = sum(group[0].size for group in allowed.values())
     summary = write_bundle(
         out_path, store, session, log_key, items, recipient, actor.email or actor.user_id or "",
