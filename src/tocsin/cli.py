@@ -341,11 +341,16 @@ def demo_load(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
     user: UserOpt = None,
     if_empty: Annotated[bool, typer.Option(help="Do nothing if events exist.")] = False,
+    evidence_events: Annotated[
+        int, typer.Option(help="Most recent events given demo evidence files.")
+    ] = 12,
 ) -> None:
     """Load the fictional demo dataset (and demo accounts for each role)."""
     from tocsin.cases.demo import write_demo
     from tocsin.cases.demo_accounts import ensure_demo_accounts, store_has_events
     from tocsin.cases.importer import import_cases as run
+    from tocsin.vault.demo_evidence import load_demo_evidence
+    from tocsin.vault.store import log_key, open_blob_store
 
     with _errors():
         settings, db = _store()
@@ -359,7 +364,13 @@ def demo_load(
             write_demo(path, seed=seed, events=events)
             with _progress("loading demo") as progress:
                 report = run(db, actor, path, progress=progress)
+        with _progress("demo evidence") as progress:
+            store = open_blob_store(settings)
+            files = load_demo_evidence(
+                db, actor, store, log_key(settings), evidence_events, seed, progress
+            )
     _report("demo loaded", report)
+    console.print(f"{files} demo evidence files added")
 
 
 @evidence_app.command("add")
@@ -431,7 +442,8 @@ def evidence_export(
                                 path, identify=identify, progress=progress)  # fmt: skip
     s = done.summary
     console.print(
-        f"[green]bundle written[/]: {escape(str(s.path))}: {len(s.files)} files, "
+        f"[green]bundle written[/]: {escape(str(s.path))}: {len(s.files)} "
+        f"file{'' if len(s.files) == 1 else 's'}, "
         f"{s.total_bytes} bytes, for {escape(recipient)}; custody log signed at size "
         f"{s.head.tree_size}"
     )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from tests.conftest import MakeActor
 from typer.testing import CliRunner
 
@@ -14,23 +12,9 @@ from tocsin.cases.schemas import EventCreate
 from tocsin.cli import app
 from tocsin.core.db import Database
 from tocsin.core.roles import Role
-from tocsin.core.settings import Settings, get_settings
+from tocsin.core.settings import Settings
 from tocsin.vault.blobs import BlobStore
 from tocsin.vault.vault_key import VaultKey, vault_key_path
-
-
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    for name, value in {
-        "DATA_DIR": settings.data_dir,
-        "DATABASE_URL": settings.database_url,
-        "KEY_FILE": settings.key_file,
-        "EVIDENCE_DIR": settings.evidence_dir,
-    }.items():
-        monkeypatch.setenv(f"TOCSIN_{name}", str(value))
-    get_settings.cache_clear()
-    yield settings
-    get_settings.cache_clear()
 
 
 def test_add_a_folder_then_verify_and_catch_a_flipped_byte(
@@ -80,3 +64,32 @@ def test_add_refuses_a_bad_kind_before_storing(
                                  "--kind", "rumour", "--user", doc.email])  # fmt: skip
     assert r.exit_code == 2 and "kind" in r.output
     assert not any(p.is_file() for p in cli_env.evidence_dir.rglob("*"))
+
+
+def test_export_an_event_for_a_recipient_then_verify_the_bundle(
+    cli_env: Settings, db: Database, make_actor: MakeActor, tmp_path: Path
+) -> None:
+    from tests.seeding import Seeder
+
+    from tocsin.vault.store import open_blob_store
+
+    analyst = make_actor(Role.ANALYST)
+    seed = Seeder(db, analyst, open_blob_store(cli_env))  # makes the vault key, as init does
+    event = seed.event("AMBER").id
+    scene = seed.evidence("AMBER", event_id=event).id
+    kept = seed.evidence("AMBER", event_id=event, person_id=seed.person("AMBER").id).id
+    out = tmp_path / "for-icc.zip"
+    runner = CliRunner()
+    args = ["evidence", "export", "--event", event, "--for", "icc", "-o", str(out)]
+    done = runner.invoke(app, [*args, "--user", analyst.email])
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.output.split())
+    assert "1 file, " in said and f"withheld evidence {kept}" in said
+    assert out.exists() and scene
+    checked = runner.invoke(app, ["verify", str(out)])
+    assert checked.exit_code == 0 and "VERDICT: INTACT" in checked.output, checked.output
+    again = runner.invoke(app, [*args, "--user", analyst.email])
+    assert again.exit_code == 2 and "never overwritten" in " ".join(again.output.split())
+    refused = runner.invoke(app, [*args[:-2], "-o", str(tmp_path / "x.zip"), "--identify",
+                                  "--user", analyst.email])  # fmt: skip
+    assert refused.exit_code == 2 and "may not identify" in refused.output
