@@ -498,3 +498,11 @@ def test_perpetrator_rows_past_the_form_are_saved_or_refused_never_dropped(
     with db.session() as s:
         stored = s.scalars(select(Act).where(Act.event_id == event.id)).all()
         assert [[p.organisation_id for p in a.perpetrators] for a in stored] == [[army.id]]
+
+
+def test_a_refusal_quoting_a_percent_sign_is_shown_as_typed(browser: Make) -> None:
+    """Messages that quote what was typed pass through gettext; "%" must not break the page."""
+    client = browser(Role.DOCUMENTER)
+    r = client.submit("/events/new", {"title": "Raid", "start": "50%(x)s%", "tlp": "AMBER"})
+    assert r.status_code == 422
+    assert "50%(x)s%" in _message(r.text, "start")

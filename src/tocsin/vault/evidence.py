@@ -198,8 +198,31 @@ def list_for_event(
     """An event's evidence, for its page: the event is checked but its read not audited twice
     (the page has just read it); the evidence listed is audited as any list is."""
     ensure_visible(session.get(Event, event_id), actor)
-    q = visible_query(Evidence, actor).where(Evidence.event_id == event_id)
-    q = q.order_by(Evidence.created_at, Evidence.id)
+    return _listed(session, actor, Evidence.event_id == event_id, convert, page, page_size)
+
+
+def list_for_person(
+    session: Session,
+    actor: Actor,
+    person_id: str,
+    convert: Callable[[list[Evidence]], list[EvidencePublic]],
+    page: int = 1,
+    page_size: int = 500,
+) -> Page[EvidencePublic]:
+    """A person's evidence, for their page, as ``list_for_event`` does an event's."""
+    ensure_visible(session.get(Person, person_id), actor)
+    return _listed(session, actor, Evidence.person_id == person_id, convert, page, page_size)
+
+
+def _listed(
+    session: Session,
+    actor: Actor,
+    which: ColumnElement[bool],
+    convert: Callable[[list[Evidence]], list[EvidencePublic]],
+    page: int,
+    page_size: int,
+) -> Page[EvidencePublic]:
+    q = visible_query(Evidence, actor).where(which).order_by(Evidence.created_at, Evidence.id)
     return page_of(session, actor, KIND, q, page, page_size, convert)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from importlib import resources
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -20,6 +20,7 @@ from tocsin.web import i18n
 from tocsin.web.viewer import Viewer, language
 
 FLASH_COOKIE = "tocsin_flash"
+_COOKIE_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
 R = TypeVar("R", bound=Response)
 
 env = Environment(
@@ -46,18 +47,22 @@ def _lang(ctx: Context) -> str:
 
 # Jinja marks what gettext returns as safe HTML, but pages also pass messages that quote what
 # someone typed (a refused value, a flash): a translation is text, so it is escaped here, and
-# the %(placeholders)s filled in afterwards are escaped by Markup's own formatting.
+# the %(placeholders)s filled in afterwards are escaped by Markup's own formatting. Unlike
+# Jinja's own callables these format only when there is something to fill in, so a message
+# that quotes "50%" comes out as written instead of failing the page.
 @pass_context
-def _gettext(ctx: Context, message: str) -> Markup:
-    return escape(i18n.gettext_for(_lang(ctx), str(message)))
+def _gettext(ctx: Context, message: str, **variables: Any) -> Markup:
+    text = escape(i18n.gettext_for(_lang(ctx), str(message)))
+    return text % variables if variables else text
 
 
 @pass_context
-def _ngettext(ctx: Context, singular: str, plural: str, n: int) -> Markup:
-    return escape(i18n.ngettext_for(_lang(ctx), str(singular), str(plural), n))
+def _ngettext(ctx: Context, singular: str, plural: str, n: int, **variables: Any) -> Markup:
+    text = escape(i18n.ngettext_for(_lang(ctx), str(singular), str(plural), n))
+    return text % {"num": n, **variables}
 
 
-env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext)
 
 
 @pass_context
@@ -99,7 +104,7 @@ def render(
     **values: Any,
 ) -> HTMLResponse:
     lang = who.lang if who else language(request)
-    flash = request.cookies.get(FLASH_COOKIE)
+    flash = unquote(request.cookies.get(FLASH_COOKIE) or "") or None
     context = {
         "lang": lang,
         "language": i18n.LANGUAGES[lang],
@@ -124,7 +129,9 @@ def flash(response: R, message: str) -> R:
     """A one-time notice for the next page (an English msgid, translated when shown)."""
     response.set_cookie(
         FLASH_COOKIE,
-        message,
+        # A cookie holds Latin-1 at most: a message already in the reader's language (one with
+        # counts in it, translated when set) travels percent-encoded.
+        quote(message, safe=_COOKIE_SAFE),
         max_age=60,
         httponly=True,
         samesite="lax",

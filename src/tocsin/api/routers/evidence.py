@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import time
-import uuid
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -30,6 +26,7 @@ from tocsin.core.roles import Permission
 from tocsin.vault import evidence, statements, working_copy
 from tocsin.vault.evidence_export import export_event
 from tocsin.vault.evidence_views import custody_public, evidence_public
+from tocsin.vault.export_files import new_bundle_path
 from tocsin.vault.schemas import (
     CustodyPublic,
     EvidenceCreate,
@@ -39,7 +36,6 @@ from tocsin.vault.schemas import (
 )
 
 router = APIRouter(prefix="/evidence", tags=["evidence"])
-STALE_BUNDLE_S = 3600  # a bundle left behind by an interrupted download is removed after this
 
 
 class BundleRequest(Strict):
@@ -133,12 +129,13 @@ def export_bundle(
     """A signed bundle of an event's evidence for one recipient (see `tocsin evidence export`).
 
     Files withheld for lack of consent are named in the X-Tocsin-Withheld header."""
-    folder = settings.data_dir / "exports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _sweep(folder)
-    path = folder / f"{uuid.uuid4()}.zip"
-    done = export_event(session, actor, store, log_key, data.event_id, data.recipient, path,
-                        identify=data.identify)  # fmt: skip
+    path = new_bundle_path(settings.data_dir)
+    try:
+        done = export_event(session, actor, store, log_key, data.event_id, data.recipient,
+                            path, identify=data.identify)  # fmt: skip
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     name = f"evidence-{data.event_id[:8]}-{data.recipient}.zip"
     return FileResponse(
         path,
@@ -148,14 +145,6 @@ def export_bundle(
         # The bundle holds the files in clear: it lives only as long as its download.
         background=BackgroundTask(path.unlink, missing_ok=True),
     )
-
-
-def _sweep(folder: Path) -> None:
-    cutoff = time.time() - STALE_BUNDLE_S
-    for old in folder.glob("*.zip"):
-        with contextlib.suppress(FileNotFoundError):
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
 
 
 @router.get("", response_model=Page[EvidencePublic])

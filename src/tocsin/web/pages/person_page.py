@@ -7,6 +7,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from tocsin.cases import consent_history, persons, record_titles
+from tocsin.vault import evidence
+from tocsin.vault.evidence_views import evidence_public
 from tocsin.web.forms import FormState
 from tocsin.web.labels import Labels
 from tocsin.web.templating import render
@@ -24,6 +26,12 @@ def show(
     person = persons.get(session, who.actor, person_id)
     consents = consent_history.consents_of(session, who.actor, person_id, person_already_read=True)
     events = (a.event_id for a in person.appears_in)
+    files = evidence.list_for_person(
+        session,
+        who.actor,
+        person_id,
+        lambda rows: [evidence_public(session, who.actor, r) for r in rows],
+    ).items
     return render(
         request,
         "persons/page.html",
@@ -31,6 +39,7 @@ def show(
         422 if withdraw else 200,
         person=person,
         consents=consents,
+        files=files,
         titles=record_titles.event_titles(session, who.actor, events),
         labels=Labels.load(session, who.lang),
         withdraw=withdraw,
