@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from PIL import Image
 from PIL.ExifTags import GPS, IFD
 from PIL.ExifTags import Base as ExifBase
+from sqlalchemy import select
 
 from tocsin.cases import acts as acts_service
 from tocsin.cases import consent, events, interventions, organisations, persons, sources
@@ -33,6 +34,8 @@ from tocsin.core import auth
 from tocsin.core.access import Actor
 from tocsin.core.db import Database
 from tocsin.core.roles import Role
+from tocsin.crosscheck import review
+from tocsin.crosscheck.models import MatchCandidate
 from tocsin.vault import evidence as evidence_service
 from tocsin.vault import statements
 from tocsin.vault.blobs import BlobStore
@@ -184,6 +187,28 @@ class Seeder:
         event = self.event(tlp)
         self.evidence(tlp, event_id=event.id)
         return event
+
+    def match(self, tlp: str = "CLEAR") -> Rec:
+        """Two persons an engine proposed as the same, awaiting review."""
+        left, right = self.person(tlp), self.person(tlp)
+        with self.db.session() as s:
+            review.propose(s, "person", [review.Proposal(left.id, right.id, 0.9)], "seed")
+            found = s.scalars(select(MatchCandidate.id).where(
+                MatchCandidate.left_id == min(left.id, right.id),
+                MatchCandidate.right_id == max(left.id, right.id))).one()  # fmt: skip
+            return Rec(found, left.secret)
+
+    def merged_person(self, tlp: str = "CLEAR") -> Rec:
+        """A person already merged with another (by an automatic decision)."""
+        left, right = self.person(tlp), self.person(tlp)
+        with self.db.session() as s:
+            row = MatchCandidate(kind="person", left_id=min(left.id, right.id),
+                                 right_id=max(left.id, right.id), score=1.0, engine="seed",
+                                 status="proposed")  # fmt: skip
+            s.add(row)
+            s.flush()
+            review._accept(s, None, row, "seeded")
+        return left
 
     def make(self, kind: str, tlp: str) -> Rec:
         maker = getattr(self, kind)

@@ -37,7 +37,7 @@ NEW_PASSWORD = "a brand new passphrase"
 PARAM_KIND = {
     "event_id": "event", "act_id": "act", "person_id": "person", "org_id": "organisation",
     "source_id": "source", "consent_id": "consent", "item_id": "intervention",
-    "evidence_id": "evidence",
+    "evidence_id": "evidence", "match_id": "match", "record_id": "person",
 }  # fmt: skip
 
 
@@ -83,6 +83,7 @@ def _const(body: dict[str, Any]) -> Body:
 
 R, W = Permission.READ, Permission.WRITE
 EDIT = _const({"description": "edited"})
+EMPTY = _const({})
 V = "/api/v1"
 
 MATRIX: dict[tuple[str, str], Row] = {
@@ -200,6 +201,19 @@ MATRIX: dict[tuple[str, str], Row] = {
         Permission.EXPORT,
         body=lambda c: {"event_id": c.clear("bundle_event"), "recipient": "icc"},
     ),
+    ("GET", f"{V}/matches"): Row(R),
+    ("PUT", f"{V}/matches/settings/{{kind}}"): Row(
+        Permission.CONFIGURE, ok=204, body=_const({"auto_accept": None})
+    ),
+    ("GET", f"{V}/matches/{{match_id}}"): Row(R),
+    ("POST", f"{V}/matches/{{match_id}}/accept"): Row(
+        Permission.RESOLVE, fresh=True, body=_const({"reason": "same village and birth year"})
+    ),
+    ("POST", f"{V}/matches/{{match_id}}/reject"): Row(Permission.RESOLVE, fresh=True, body=EMPTY),
+    ("GET", f"{V}/clusters/{{kind}}/{{record_id}}"): Row(R),
+    ("POST", f"{V}/clusters/{{kind}}/{{record_id}}/split"): Row(
+        Permission.RESOLVE, target="merged_person", fresh=True, body=EMPTY
+    ),
     ("GET", f"{V}/vocabularies"): Row(R),
     ("GET", f"{V}/vocabularies/{{name}}"): Row(R),
     ("POST", f"{V}/vocabularies/{{name}}/terms"): Row(
@@ -253,7 +267,8 @@ def expected(row: Row, role: Role | None, tlp: str | None) -> int:
 
 
 def url_for(path: str, row: Row, ctx: Ctx, target: Any) -> str:
-    fixed = {"user_id": ctx.owner.user_id, "name": "act_type", "code": "killing"}
+    fixed = {"user_id": ctx.owner.user_id, "name": "act_type", "code": "killing",
+             "kind": "person"}  # fmt: skip
 
     def fill(m: re.Match[str]) -> str:
         param = m.group(1)

@@ -17,6 +17,7 @@ from tocsin.api.routers import (
     events,
     evidence,
     interventions,
+    matches,
     organisations,
     persons,
     sources,
@@ -41,6 +42,7 @@ ROUTERS = (
     consents,
     interventions,
     evidence,
+    matches,
     vocabularies,
     audit,
 )

@@ -256,6 +256,11 @@ class Source(Record, Base):
         ForeignKey("persons.id", ondelete="SET NULL"), nullable=True, index=True
     )
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    # The source this one repeats (an article quoting a report): not independent of it, so
+    # corroboration counts the two once.
+    repeats_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
 
 class SourceLink(Base):

@@ -10,6 +10,7 @@ from tocsin.core.db import Base
 def load_models() -> MetaData:
     import tocsin.cases.models
     import tocsin.core.models
+    import tocsin.crosscheck.models
     import tocsin.vault.models  # noqa: F401
 
     return Base.metadata

@@ -27,6 +27,8 @@ class Permission(StrEnum):
     RELEASE = "release"  # lower the sharing level of a colleague's record (show it to more people)
     IMPORT = "import"
     EXPORT = "export"
+    RESOLVE = "resolve"  # decide whether two records are the same (merge, reject, split)
+    CONFIGURE = "configure"  # change run-time settings, e.g. the match auto-accept threshold
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,12 @@ ROLE_RULES: dict[Role, RoleRule] = {
     Role.ADMIN: RoleRule(TLP.RED, _ALL),
     Role.COORDINATOR: RoleRule(
         TLP.RED,
-        _ALL - {Permission.MANAGE_USERS, Permission.READ_AUDIT},
+        _ALL - {Permission.MANAGE_USERS, Permission.READ_AUDIT, Permission.CONFIGURE},
     ),
     Role.ANALYST: RoleRule(
         TLP.AMBER_STRICT,
-        frozenset({Permission.READ, Permission.WRITE, Permission.CHANGE_STATUS, Permission.EXPORT}),
+        frozenset({Permission.READ, Permission.WRITE, Permission.CHANGE_STATUS, Permission.EXPORT,
+                   Permission.RESOLVE}),
     ),
     Role.DOCUMENTER: RoleRule(
         TLP.AMBER_STRICT,

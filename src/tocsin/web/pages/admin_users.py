@@ -44,6 +44,8 @@ PERMISSION_NAMES = {
     Permission.RELEASE: N_("lower the sharing level of others' records"),
     Permission.IMPORT: N_("import"),
     Permission.EXPORT: N_("export"),
+    Permission.RESOLVE: N_("decide whether records are the same"),
+    Permission.CONFIGURE: N_("change run-time settings"),
 }
 
 

@@ -1,0 +1,102 @@
+"""The cross-check review queue: proposed matches, decisions, and clusters of records."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from tocsin.api.deps import CurrentActor, PagingDep, SessionDep
+from tocsin.cases.schemas import Page
+from tocsin.crosscheck import review
+from tocsin.crosscheck.models import MatchCandidate
+from tocsin.crosscheck.review import ClusterView
+from tocsin.crosscheck.schemas import (
+    AutoAcceptIn,
+    CandidatePublic,
+    ClusterChangePublic,
+    ClusterPublic,
+    DecisionIn,
+    Kind,
+)
+
+router = APIRouter(tags=["cross-check"])
+
+
+def _public(row: MatchCandidate) -> CandidatePublic:
+    return CandidatePublic.model_validate(row, from_attributes=True)
+
+
+def _cluster(kind: str, record_id: str, view: ClusterView) -> ClusterPublic:
+    shown = set(view.members)
+    history = [
+        ClusterChangePublic(
+            action=h.action, record_ids=[r for r in h.record_ids if r in shown],
+            candidate_id=h.candidate_id, decided_by=h.decided_by, automatic=h.automatic,
+            reason=h.reason, at=h.at,
+        )
+        for h in view.history
+    ]  # fmt: skip
+    return ClusterPublic(kind=kind, record_id=record_id, cluster_id=view.cluster_id,
+                         members=view.members, hidden_members=view.hidden,
+                         history=history)  # fmt: skip
+
+
+@router.get("/matches", response_model=Page[CandidatePublic])
+def list_matches(
+    session: SessionDep,
+    actor: CurrentActor,
+    paging: PagingDep,
+    kind: Kind = "person",
+    status: Annotated[str, Query(max_length=12)] = "proposed",
+) -> Page[CandidatePublic]:
+    """Pairs to review (or decided), best score first; only pairs whose two records you may
+    see."""
+    rows, total, exact = review.queue(session, actor, kind, status, paging.page, paging.page_size)
+    return Page[CandidatePublic](items=[_public(r) for r in rows], total=total,
+                                 total_exact=exact, page=paging.page,
+                                 page_size=paging.page_size)  # fmt: skip
+
+
+@router.put("/matches/settings/{kind}", status_code=204)
+def set_auto_accept(kind: Kind, data: AutoAcceptIn, session: SessionDep,
+                    actor: CurrentActor) -> None:  # fmt: skip
+    """Merge pairs scoring at least ``auto_accept`` without review (admins only)."""
+    review.set_auto_accept(session, actor, kind, data.auto_accept)
+
+
+@router.get("/matches/{match_id}", response_model=CandidatePublic)
+def get_match(match_id: str, session: SessionDep, actor: CurrentActor) -> CandidatePublic:
+    return _public(review.get(session, actor, match_id))
+
+
+@router.post("/matches/{match_id}/accept", response_model=CandidatePublic)
+def accept_match(
+    match_id: str, data: DecisionIn, session: SessionDep, actor: CurrentActor
+) -> CandidatePublic:
+    """The two records are the same: merge their clusters (the records stay as they are)."""
+    return _public(review.accept(session, actor, match_id, data.reason))
+
+
+@router.post("/matches/{match_id}/reject", response_model=CandidatePublic)
+def reject_match(
+    match_id: str, data: DecisionIn, session: SessionDep, actor: CurrentActor
+) -> CandidatePublic:
+    """Not the same: remembered, never proposed again."""
+    return _public(review.reject(session, actor, match_id, data.reason))
+
+
+@router.get("/clusters/{kind}/{record_id}", response_model=ClusterPublic)
+def get_cluster(kind: Kind, record_id: str, session: SessionDep,
+                actor: CurrentActor) -> ClusterPublic:  # fmt: skip
+    """The records decided to be the same as this one, and how it came to be."""
+    return _cluster(kind, record_id, review.cluster_of(session, actor, kind, record_id))
+
+
+@router.post("/clusters/{kind}/{record_id}/split", response_model=ClusterPublic)
+def split_cluster(
+    kind: Kind, record_id: str, data: DecisionIn, session: SessionDep, actor: CurrentActor
+) -> ClusterPublic:
+    """Undo a wrong merge: take this record out of its cluster."""
+    review.split(session, actor, kind, record_id, data.reason)
+    return _cluster(kind, record_id, review.cluster_of(session, actor, kind, record_id))

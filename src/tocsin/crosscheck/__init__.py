@@ -1,0 +1,1 @@
+"""Cross-check: entity resolution, incident linking, corroboration and screening."""
