@@ -202,6 +202,9 @@ MATRIX: dict[tuple[str, str], Row] = {
         body=lambda c: {"event_id": c.clear("bundle_event"), "recipient": "icc"},
     ),
     ("GET", f"{V}/matches"): Row(R),
+    ("POST", f"{V}/matches/incidents"): Row(Permission.RESOLVE, body=_const({"max_km": 5})),
+    ("GET", f"{V}/events/{{event_id}}/corroboration"): Row(R),
+    ("GET", f"{V}/acts/{{act_id}}/corroboration"): Row(R),
     ("PUT", f"{V}/matches/settings/{{kind}}"): Row(
         Permission.CONFIGURE, ok=204, body=_const({"auto_accept": None})
     ),

@@ -346,6 +346,7 @@ class SourceCreate(Strict):
     url: WebAddress = None
     obtained_on: date | None = None
     person_id: str | None = None
+    repeats_id: Annotated[str | None, Field(max_length=36)] = None  # the source this one repeats
     tlp: TLPLabel = "AMBER"
 
 
@@ -358,6 +359,7 @@ class SourceUpdate(Strict):
     url: WebAddress = None
     obtained_on: date | None = None
     person_id: str | None = None
+    repeats_id: Annotated[str | None, Field(max_length=36)] = None
     tlp: TLPLabel | None = None
 
 
@@ -385,6 +387,7 @@ class SourcePublic(BaseModel):
     url: str | None
     obtained_on: date | None
     person_id: str | None
+    repeats_id: str | None = None  # not independent of that source
     tlp: str
     links: list[SourceLinkPublic] = []
     created_at: datetime

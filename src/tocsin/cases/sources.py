@@ -30,7 +30,7 @@ from tocsin.cases.schemas import Page, SourceCreate, SourceLinkIn, SourcePublic,
 from tocsin.cases.vocabulary import Vocabularies
 from tocsin.core import audit
 from tocsin.core.access import Actor
-from tocsin.core.errors import Conflict
+from tocsin.core.errors import Conflict, ValidationFailed
 from tocsin.core.roles import Permission
 
 
@@ -38,6 +38,7 @@ def create(session: Session, actor: Actor, data: SourceCreate) -> Source:
     actor.require(Permission.WRITE)
     Vocabularies.load(session).check("source_type", data.source_type, "source_type")
     reference(session, Person, data.person_id, actor, "person_id")
+    reference(session, Source, data.repeats_id, actor, "repeats_id")
     source = Source(
         title=data.title,
         source_type=data.source_type,
@@ -47,6 +48,7 @@ def create(session: Session, actor: Actor, data: SourceCreate) -> Source:
         url=data.url,
         obtained_on=data.obtained_on,
         person_id=data.person_id,
+        repeats_id=data.repeats_id,
         tlp=tlp_rank(data.tlp),
         created_by=actor.user_id,
         updated_by=actor.user_id,
@@ -57,6 +59,17 @@ def create(session: Session, actor: Actor, data: SourceCreate) -> Source:
     return source
 
 
+def _check_repeats(session: Session, actor: Actor, source_id: str, repeats: str | None) -> None:
+    """The source repeated must exist, be visible, and not lead back to this one."""
+    at = reference(session, Source, repeats, actor, "repeats_id")
+    seen = {source_id}
+    while at is not None:
+        if at.id in seen:
+            raise ValidationFailed.on("repeats_id", "this would make a source repeat itself")
+        seen.add(at.id)
+        at = session.get(Source, at.repeats_id) if at.repeats_id else None
+
+
 def update(session: Session, actor: Actor, source_id: str, data: SourceUpdate) -> Source:
     actor.require(Permission.WRITE)
     source = fetch(session, Source, source_id, actor, "source")
@@ -65,12 +78,15 @@ def update(session: Session, actor: Actor, source_id: str, data: SourceUpdate) -
         Vocabularies.load(session).check("source_type", data.source_type, "source_type")
     if "person_id" in given:
         reference(session, Person, data.person_id, actor, "person_id")
+    if "repeats_id" in given:
+        _check_repeats(session, actor, source.id, data.repeats_id)
     changed = set_fields(
         source,
         data,
-        ("title", "source_type", "credibility", "description", "url", "obtained_on", "person_id"),
-        nullable=frozenset({"url", "obtained_on", "person_id"}),
-    )
+        ("title", "source_type", "credibility", "description", "url", "obtained_on", "person_id",
+         "repeats_id"),
+        nullable=frozenset({"url", "obtained_on", "person_id", "repeats_id"}),
+    )  # fmt: skip
     if data.reliability is not None and data.reliability.upper() != source.reliability:
         source.reliability = data.reliability.upper()
         changed.append("reliability")

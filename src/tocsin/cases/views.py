@@ -246,6 +246,11 @@ def _visible_links(session: Session, actor: Actor, source_id: str) -> list[Sourc
     return out
 
 
+def _may_see(actor: Actor, session: Session, source_id: str | None) -> bool:
+    found = None if source_id is None else session.get(Source, source_id)
+    return found is not None and actor.may_see(found.tlp, found.created_by)
+
+
 def source_public(session: Session, actor: Actor, source: Source) -> SourcePublic:
     links = _visible_links(session, actor, source.id)
     return SourcePublic(
@@ -259,6 +264,7 @@ def source_public(session: Session, actor: Actor, source: Source) -> SourcePubli
         url=source.url,
         obtained_on=source.obtained_on,
         person_id=source.person_id,
+        repeats_id=source.repeats_id if _may_see(actor, session, source.repeats_id) else None,
         tlp=TLP(source.tlp).label,
         links=[
             SourceLinkPublic(

@@ -54,3 +54,26 @@ class ClusterPublic(BaseModel):
     members: list[str]
     hidden_members: int  # members above the reader's clearance, counted but not named
     history: list[ClusterChangePublic]
+
+
+class IncidentRunIn(Strict):
+    max_km: Annotated[float, Field(gt=0, le=500)] = 10.0
+    min_score: Annotated[float, Field(ge=0, le=1)] = 0.5
+
+
+class ProposeReportPublic(BaseModel):
+    new: int
+    updated: int
+    already_decided: int
+    already_together: int
+    auto_accepted: int
+
+
+class CorroborationPublic(BaseModel):
+    """Independent sources behind a record: each original counted once, repeats folded in."""
+
+    independent_sources: int
+    linked_sources: int
+    events: list[str]  # the event and those decided to report the same incident
+    originals: list[str]  # the originals the reader may see
+    hidden_sources: int  # linked sources above the reader's clearance

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Query
 
 from tocsin.api.deps import CurrentActor, PagingDep, SessionDep
 from tocsin.cases.schemas import Page
-from tocsin.crosscheck import review
+from tocsin.core.roles import Permission
+from tocsin.crosscheck import corroboration, incidents, review
+from tocsin.crosscheck.corroboration import Corroboration
 from tocsin.crosscheck.models import MatchCandidate
 from tocsin.crosscheck.review import ClusterView
 from tocsin.crosscheck.schemas import (
@@ -16,8 +18,11 @@ from tocsin.crosscheck.schemas import (
     CandidatePublic,
     ClusterChangePublic,
     ClusterPublic,
+    CorroborationPublic,
     DecisionIn,
+    IncidentRunIn,
     Kind,
+    ProposeReportPublic,
 )
 
 router = APIRouter(tags=["cross-check"])
@@ -100,3 +105,36 @@ def split_cluster(
     """Undo a wrong merge: take this record out of its cluster."""
     review.split(session, actor, kind, record_id, data.reason)
     return _cluster(kind, record_id, review.cluster_of(session, actor, kind, record_id))
+
+
+@router.post("/matches/incidents", response_model=ProposeReportPublic)
+def link_incidents(
+    data: IncidentRunIn, session: SessionDep, actor: CurrentActor
+) -> ProposeReportPublic:
+    """Compare every dated event with those near it in time and place and propose, for review,
+    the pairs that may report one incident."""
+    actor.require(Permission.RESOLVE)
+    report = incidents.link_incidents(session, data.max_km, data.min_score)
+    return ProposeReportPublic.model_validate(report, from_attributes=True)
+
+
+def _corroboration(found: Corroboration) -> CorroborationPublic:
+    return CorroborationPublic(
+        independent_sources=found.independent, linked_sources=found.sources,
+        events=found.events, originals=found.originals, hidden_sources=found.hidden_sources,
+    )  # fmt: skip
+
+
+@router.get("/events/{event_id}/corroboration", response_model=CorroborationPublic)
+def event_corroboration(
+    event_id: str, session: SessionDep, actor: CurrentActor
+) -> CorroborationPublic:
+    """How many independent sources support this event and those that report the same
+    incident."""
+    return _corroboration(corroboration.for_event(session, actor, event_id))
+
+
+@router.get("/acts/{act_id}/corroboration", response_model=CorroborationPublic)
+def act_corroboration(act_id: str, session: SessionDep, actor: CurrentActor) -> CorroborationPublic:
+    """How many independent sources support this act."""
+    return _corroboration(corroboration.for_act(session, actor, act_id))
