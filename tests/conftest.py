@@ -25,7 +25,7 @@ from tocsin.core.crypto import KeyRing, install_keyring
 from tocsin.core.db import Database
 from tocsin.core.registry import load_models
 from tocsin.core.roles import Role
-from tocsin.core.settings import Settings, load_settings
+from tocsin.core.settings import Settings, get_settings, load_settings
 
 PG_URL = os.environ.get("TOCSIN_TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("TOCSIN_REQUIRE_POSTGRES") == "1"
@@ -142,3 +142,18 @@ def make_actor(db: Database) -> MakeActor:
             return actor_for(user)
 
     return make
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """The command line pointed at this test's store (through the environment it reads)."""
+    for name, value in {
+        "DATA_DIR": settings.data_dir,
+        "DATABASE_URL": settings.database_url,
+        "KEY_FILE": settings.key_file,
+        "EVIDENCE_DIR": settings.evidence_dir,
+    }.items():
+        monkeypatch.setenv(f"TOCSIN_{name}", str(value))
+    get_settings.cache_clear()
+    yield settings
+    get_settings.cache_clear()

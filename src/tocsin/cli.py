@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tocsin.cli_crosscheck import crosscheck_app
 from tocsin.core.errors import TocsinError
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(keys_app, name="keys")
 app.add_typer(demo_app, name="demo")
 app.add_typer(evidence_app, name="evidence")
+app.add_typer(crosscheck_app, name="crosscheck")
 
 console = Console(stderr=True)
 UserOpt = Annotated[

@@ -9,12 +9,15 @@ import pytest
 from sqlalchemy import select
 from tests.conftest import MakeActor
 from tests.seeding import Seeder
+from typer.testing import CliRunner
 
 from tocsin.cases import sources
 from tocsin.cases.schemas import SourceLinkIn, SourceUpdate
+from tocsin.cli import app
 from tocsin.core.db import Database
 from tocsin.core.errors import ValidationFailed
 from tocsin.core.roles import Role
+from tocsin.core.settings import Settings
 from tocsin.crosscheck import corroboration, incidents, review
 from tocsin.crosscheck.incidents import Report, compare, span
 from tocsin.crosscheck.models import MatchCandidate
@@ -109,3 +112,19 @@ def test_a_source_cannot_repeat_itself_in_a_loop(db: Database, make_actor: MakeA
     with db.session() as s, pytest.raises(ValidationFailed) as loop:
         sources.update(s, analyst, first, SourceUpdate(repeats_id=second))
     assert loop.value.errors[0].field == "repeats_id"
+
+
+def test_the_command_line_proposes_incidents(
+    cli_env: Settings, db: Database, make_actor: MakeActor
+) -> None:
+    seed = Seeder(db, make_actor(Role.ANALYST))
+    seed.event("AMBER", start="2024-03-05", place=MARKET)
+    seed.event("AMBER", start="2024-03-05", place=NEARBY)
+    runner = CliRunner()
+    bad = runner.invoke(app, ["crosscheck", "incidents", "--max-km", "0"])
+    assert bad.exit_code == 2 and "--max-km" in bad.output
+    done = runner.invoke(app, ["crosscheck", "incidents", "--max-km", "5"])
+    assert done.exit_code == 0, done.output
+    assert "1 new pairs proposed" in done.output
+    with db.session() as s:
+        assert s.scalars(select(MatchCandidate.kind)).all() == ["event"]
