@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from tocsin.cli_crosscheck import crosscheck_app
+from tocsin.cli_screening import screen_command, watchlist_app
 from tocsin.core.errors import TocsinError
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(demo_app, name="demo")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(crosscheck_app, name="crosscheck")
+app.add_typer(watchlist_app, name="watchlist")
+app.command("screen")(screen_command)
 
 console = Console(stderr=True)
 UserOpt = Annotated[

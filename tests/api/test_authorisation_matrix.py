@@ -72,6 +72,7 @@ class Row:
     query: str = ""
     form: bool = False
     upload: bool = False  # multipart: the body's fields and a small new file
+    upload_bytes: bytes | None = None  # the file to send instead, when it must parse
     shows: bool = False  # a permitted reply contains the target's secret text
     fresh: bool = False  # the call changes its target for good: a new target for every call
     any_level: bool = False  # allowed whatever the target's level, but must not reveal it
@@ -217,6 +218,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", f"{V}/clusters/{{kind}}/{{record_id}}/split"): Row(
         Permission.RESOLVE, target="merged_person", fresh=True, body=EMPTY
     ),
+    ("POST", f"{V}/match"): Row(R, body=_const({"name": "Jamal Tarek Hadad"})),
+    ("GET", f"{V}/watchlists"): Row(R),
+    ("POST", f"{V}/watchlists/{{list_name}}"): Row(
+        Permission.IMPORT, upload=True, body=_const({"format": "csv"}),
+        upload_bytes=b"id,name\nm1,Jamal Tarek Hadad\n",
+    ),
     ("GET", f"{V}/vocabularies"): Row(R),
     ("GET", f"{V}/vocabularies/{{name}}"): Row(R),
     ("POST", f"{V}/vocabularies/{{name}}/terms"): Row(
@@ -271,7 +278,7 @@ def expected(row: Row, role: Role | None, tlp: str | None) -> int:
 
 def url_for(path: str, row: Row, ctx: Ctx, target: Any) -> str:
     fixed = {"user_id": ctx.owner.user_id, "name": "act_type", "code": "killing",
-             "kind": "person"}  # fmt: skip
+             "kind": "person", "list_name": "matrix-list"}  # fmt: skip
 
     def fill(m: re.Match[str]) -> str:
         param = m.group(1)
@@ -331,7 +338,8 @@ def test_matrix(
             url = url_for(path, row, ctx, target)
             if row.upload:
                 n = ctx.n()
-                files = {"file": (f"upload{n}.txt", f"upload {n}".encode(), "text/plain")}
+                content = row.upload_bytes or f"upload {n}".encode()
+                files = {"file": (f"upload{n}.txt", content, "text/plain")}
                 r = client.request(method, url, data=body, files=files, headers=headers)
             elif row.form:
                 r = client.request(method, url, data=body, headers=headers)

@@ -128,3 +128,18 @@ def test_wrong_role_and_clearance_are_refused(db: Database, make_actor: MakeActo
         assert view.members == [a] and view.hidden == 1
         with pytest.raises(ValidationFailed):
             review.queue(s, analyst, "planet", "proposed", 1, 10)
+
+
+def test_a_proposal_keeps_no_person_value_in_clear(db: Database, make_actor: MakeActor) -> None:
+    """Names are encrypted in the person records; a proposal must not copy them out."""
+    a, b = people(db, Seeder(db, make_actor(Role.ANALYST)), 2)
+    quoted = [{"field": "name", "left": "Amal Example", "right": "Amel Exemple", "level": "fuzzy"}]
+    with db.session() as s:
+        review.propose(s, "person", [Proposal(a, b, 0.9, quoted)], "t")
+    with db.session() as s:
+        assert s.scalars(select(MatchCandidate.features)).one() == [
+            {"field": "name", "level": "fuzzy"}
+        ]
+    with db.engine.connect() as conn:
+        raw = conn.execute(text("SELECT features FROM match_candidates")).scalar_one()
+    assert "Amal" not in str(raw)

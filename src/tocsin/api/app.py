@@ -20,6 +20,7 @@ from tocsin.api.routers import (
     matches,
     organisations,
     persons,
+    screening,
     sources,
     users,
     vocabularies,
@@ -43,6 +44,7 @@ ROUTERS = (
     interventions,
     evidence,
     matches,
+    screening,
     vocabularies,
     audit,
 )

@@ -11,6 +11,7 @@ def load_models() -> MetaData:
     import tocsin.cases.models
     import tocsin.core.models
     import tocsin.crosscheck.models
+    import tocsin.crosscheck.watchlists.models
     import tocsin.vault.models  # noqa: F401
 
     return Base.metadata

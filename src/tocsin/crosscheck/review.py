@@ -30,6 +30,9 @@ from tocsin.core.roles import Permission
 from tocsin.crosscheck.models import ClusterChange, ClusterMember, EngineSetting, MatchCandidate
 
 KINDS: dict[str, Any] = {"person": Person, "organisation": Organisation, "event": Event}
+# Feature keys that would quote a record's values. A person's names and birth date are stored
+# encrypted; a proposal must not keep a copy of them in clear, so these keys are dropped.
+QUOTING = frozenset({"left", "right", "value", "values", "left_value", "right_value"})
 PROPOSED, ACCEPTED, REJECTED = "proposed", "accepted", "rejected"
 STATUSES = (PROPOSED, ACCEPTED, REJECTED)
 
@@ -84,11 +87,18 @@ def cluster_id_of(session: Session, kind: str, record_id: str) -> str | None:
     )
 
 
+def stored_features(kind: str, features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if kind != "person":
+        return features
+    return [{k: v for k, v in f.items() if k not in QUOTING} for f in features]
+
+
 def propose(
     session: Session, kind: str, proposals: Iterable[Proposal], engine: str
 ) -> ProposeReport:
     """File an engine's proposals. A pair already decided is left as decided; a pair already in
-    one cluster is not proposed; a pending one gets the new score."""
+    one cluster is not proposed; a pending one gets the new score. Features that quote a
+    person's values are not kept (see ``QUOTING``)."""
     model_of(kind)
     threshold = auto_accept_threshold(session, kind)
     report = ProposeReport()
@@ -108,11 +118,13 @@ def propose(
             continue
         if row is None:
             row = MatchCandidate(kind=kind, left_id=left, right_id=right, score=p.score,
-                                 features=p.features, engine=engine, status=PROPOSED)  # fmt: skip
+                                 features=stored_features(kind, p.features), engine=engine,
+                                 status=PROPOSED)  # fmt: skip
             session.add(row)
             report.new += 1
         else:
-            row.score, row.features, row.engine = p.score, p.features, engine
+            row.score, row.features = p.score, stored_features(kind, p.features)
+            row.engine = engine
             row.proposed_at = utcnow()
             report.updated += 1
         session.flush()

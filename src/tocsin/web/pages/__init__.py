@@ -18,6 +18,7 @@ from tocsin.web.pages import (
     evidence_pages,
     organisations,
     persons,
+    review_pages,
     sources,
 )
 
@@ -36,4 +37,5 @@ ROUTERS: list[APIRouter] = [
     admin_users.router,
     admin_vocabularies.router,
     admin_audit.router,
+    review_pages.router,
 ]

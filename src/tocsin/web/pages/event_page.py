@@ -21,6 +21,7 @@ from tocsin.web.i18n import N_
 from tocsin.web.labels import Labels
 from tocsin.web.pages.event_formdata import CREDIBILITY, RELIABILITY, fuzzy_of, typed
 from tocsin.web.pages.event_suggest import person_label
+from tocsin.web.pages.review_cluster import event_crosscheck
 from tocsin.web.templating import flash, render
 from tocsin.web.viewer import PageViewer, PostedForm, Viewer
 
@@ -62,6 +63,7 @@ def show(
         person_label=person_label,
         RELIABILITY=RELIABILITY,
         CREDIBILITY=CREDIBILITY,
+        xc=event_crosscheck(session, who, event_id),
     )
 
 

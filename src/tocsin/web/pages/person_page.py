@@ -11,6 +11,8 @@ from tocsin.vault import evidence
 from tocsin.vault.evidence_views import evidence_public
 from tocsin.web.forms import FormState
 from tocsin.web.labels import Labels
+from tocsin.web.pages.event_suggest import person_label
+from tocsin.web.pages.review_cluster import person_same_as
 from tocsin.web.templating import render
 from tocsin.web.viewer import Viewer
 
@@ -43,4 +45,6 @@ def show(
         titles=record_titles.event_titles(session, who.actor, events),
         labels=Labels.load(session, who.lang),
         withdraw=withdraw,
+        same_as=person_same_as(session, who, person_id),
+        person_label=person_label,
     )
