@@ -31,3 +31,24 @@ def incidents(
         f"{report.new} new pairs proposed, {report.updated} updated, "
         f"{report.already_decided} already decided, {report.auto_accepted} merged automatically"
     )
+
+
+@crosscheck_app.command("persons")
+def persons(
+    threshold: Annotated[float, typer.Option(help="Lowest match probability proposed.")] = 0.9,
+) -> None:
+    """Propose, for review, the pairs of person records that may be one person."""
+    from tocsin.cli import _errors, _store, console
+    from tocsin.core.errors import ValidationFailed
+    from tocsin.crosscheck.person_resolution import resolve_persons
+
+    with _errors():
+        if not 0.5 < threshold < 1:
+            raise ValidationFailed.on("--threshold", "must be more than 0.5 and less than 1")
+        _, db = _store()
+        with console.status("comparing persons"), db.session() as session:
+            report = resolve_persons(session, threshold)
+    console.print(
+        f"{report.new} new pairs proposed, {report.updated} updated, "
+        f"{report.already_decided} already decided, {report.auto_accepted} merged automatically"
+    )

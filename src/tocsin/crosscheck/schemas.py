@@ -61,6 +61,10 @@ class IncidentRunIn(Strict):
     min_score: Annotated[float, Field(ge=0, le=1)] = 0.5
 
 
+class PersonRunIn(Strict):
+    threshold: Annotated[float, Field(gt=0.5, lt=1)] = 0.9
+
+
 class ProposeReportPublic(BaseModel):
     new: int
     updated: int

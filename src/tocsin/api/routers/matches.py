@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from tocsin.api.deps import CurrentActor, PagingDep, SessionDep
 from tocsin.cases.schemas import Page
 from tocsin.core.roles import Permission
-from tocsin.crosscheck import corroboration, incidents, review
+from tocsin.crosscheck import corroboration, incidents, person_resolution, review
 from tocsin.crosscheck.corroboration import Corroboration
 from tocsin.crosscheck.models import MatchCandidate
 from tocsin.crosscheck.review import ClusterView
@@ -22,6 +22,7 @@ from tocsin.crosscheck.schemas import (
     DecisionIn,
     IncidentRunIn,
     Kind,
+    PersonRunIn,
     ProposeReportPublic,
 )
 
@@ -115,6 +116,17 @@ def link_incidents(
     the pairs that may report one incident."""
     actor.require(Permission.RESOLVE)
     report = incidents.link_incidents(session, data.max_km, data.min_score)
+    return ProposeReportPublic.model_validate(report, from_attributes=True)
+
+
+@router.post("/matches/persons", response_model=ProposeReportPublic)
+def resolve_persons(
+    data: PersonRunIn, session: SessionDep, actor: CurrentActor
+) -> ProposeReportPublic:
+    """Score every plausible pair of person records (any script) and propose, for review, those
+    at or above ``threshold``. Runs over the whole file: a minute or so per million persons."""
+    actor.require(Permission.RESOLVE)
+    report = person_resolution.resolve_persons(session, data.threshold)
     return ProposeReportPublic.model_validate(report, from_attributes=True)
 
 
