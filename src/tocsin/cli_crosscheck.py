@@ -52,3 +52,21 @@ def persons(
         f"{report.new} new pairs proposed, {report.updated} updated, "
         f"{report.already_decided} already decided, {report.auto_accepted} merged automatically"
     )
+
+
+@crosscheck_app.command("organisations")
+def organisations(
+    threshold: Annotated[float, typer.Option(help="Lowest score proposed.")] = 0.85,
+) -> None:
+    """Propose, for review, organisations filed under several names."""
+    from tocsin.cli import _errors, _store, console
+    from tocsin.core.errors import ValidationFailed
+    from tocsin.crosscheck.organisation_resolution import resolve_organisations
+
+    with _errors():
+        if not 0.5 < threshold < 1:
+            raise ValidationFailed.on("--threshold", "must be more than 0.5 and less than 1")
+        _, db = _store()
+        with db.session() as session:
+            report = resolve_organisations(session, threshold)
+    console.print(f"{report.new} new pairs proposed, {report.updated} updated")

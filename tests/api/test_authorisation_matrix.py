@@ -205,6 +205,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", f"{V}/matches"): Row(R),
     ("POST", f"{V}/matches/incidents"): Row(Permission.RESOLVE, body=_const({"max_km": 5})),
     ("POST", f"{V}/matches/persons"): Row(Permission.RESOLVE, body=_const({"threshold": 0.95})),
+    ("POST", f"{V}/matches/organisations"): Row(Permission.RESOLVE, body=_const({})),
     ("GET", f"{V}/events/{{event_id}}/corroboration"): Row(R),
     ("GET", f"{V}/acts/{{act_id}}/corroboration"): Row(R),
     ("PUT", f"{V}/matches/settings/{{kind}}"): Row(

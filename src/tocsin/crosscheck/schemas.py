@@ -65,6 +65,10 @@ class PersonRunIn(Strict):
     threshold: Annotated[float, Field(gt=0.5, lt=1)] = 0.9
 
 
+class OrganisationRunIn(Strict):
+    threshold: Annotated[float, Field(gt=0.5, lt=1)] = 0.85
+
+
 class ProposeReportPublic(BaseModel):
     new: int
     updated: int

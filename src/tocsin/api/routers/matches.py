@@ -9,7 +9,13 @@ from fastapi import APIRouter, Query
 from tocsin.api.deps import CurrentActor, PagingDep, SessionDep
 from tocsin.cases.schemas import Page
 from tocsin.core.roles import Permission
-from tocsin.crosscheck import corroboration, incidents, person_resolution, review
+from tocsin.crosscheck import (
+    corroboration,
+    incidents,
+    organisation_resolution,
+    person_resolution,
+    review,
+)
 from tocsin.crosscheck.corroboration import Corroboration
 from tocsin.crosscheck.models import MatchCandidate
 from tocsin.crosscheck.review import ClusterView
@@ -22,6 +28,7 @@ from tocsin.crosscheck.schemas import (
     DecisionIn,
     IncidentRunIn,
     Kind,
+    OrganisationRunIn,
     PersonRunIn,
     ProposeReportPublic,
 )
@@ -127,6 +134,16 @@ def resolve_persons(
     at or above ``threshold``. Runs over the whole file: a minute or so per million persons."""
     actor.require(Permission.RESOLVE)
     report = person_resolution.resolve_persons(session, data.threshold)
+    return ProposeReportPublic.model_validate(report, from_attributes=True)
+
+
+@router.post("/matches/organisations", response_model=ProposeReportPublic)
+def resolve_organisations(
+    data: OrganisationRunIn, session: SessionDep, actor: CurrentActor
+) -> ProposeReportPublic:
+    """Propose, for review, organisations filed under several names (aliases, scripts)."""
+    actor.require(Permission.RESOLVE)
+    report = organisation_resolution.resolve_organisations(session, data.threshold)
     return ProposeReportPublic.model_validate(report, from_attributes=True)
 
 
