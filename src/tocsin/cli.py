@@ -354,6 +354,7 @@ def demo_load(
     from tocsin.cases.demo import write_demo
     from tocsin.cases.demo_accounts import ensure_demo_accounts, store_has_events
     from tocsin.cases.importer import import_cases as run
+    from tocsin.crosscheck.demo import demo_matches
     from tocsin.vault.demo_evidence import load_demo_evidence
     from tocsin.vault.store import log_key, open_blob_store
 
@@ -374,8 +375,10 @@ def demo_load(
             files = load_demo_evidence(
                 db, actor, store, log_key(settings), evidence_events, seed, progress
             )
+        with console.status("demo: proposing matches for review"), db.session() as session:
+            found = demo_matches(session)
     _report("demo loaded", report)
-    console.print(f"{files} demo evidence files added")
+    console.print(f"{files} demo evidence files added; {found} pairs proposed for review")
 
 
 @evidence_app.command("add")

@@ -80,3 +80,22 @@ def test_the_command_line_runs_person_resolution(
     done = runner.invoke(app, ["crosscheck", "persons"])
     assert done.exit_code == 0, done.output
     assert "new pairs proposed" in done.output
+
+
+def test_sparse_and_uniform_records_do_not_break_the_run(
+    db: Database, make_actor: MakeActor
+) -> None:
+    """No birth dates at all and everyone the same sex: the passes that block on them find
+    nothing to learn from; the run still proposes the obvious pair, on names alone."""
+    seed = Seeder(db, make_actor(Role.ANALYST))
+    rng = random.Random(9)
+    for _ in range(60):
+        name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {rng.choice(FAMILY)}"
+        seed.person("AMBER", names=[NameIn(value=name)], sex="male")
+    a = seed.person("AMBER", names=[NameIn(value="Yahya Zakariya Qabbani")], sex="male").id
+    b = seed.person("AMBER", names=[NameIn(value="Yehia Zakaria Kabbani")], sex="male").id
+    with db.session() as s:
+        resolve_persons(s)
+    with db.session() as s:
+        pairs = {frozenset((c.left_id, c.right_id)) for c in s.scalars(select(MatchCandidate))}
+    assert frozenset((a, b)) in pairs

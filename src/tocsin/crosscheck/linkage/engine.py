@@ -22,13 +22,14 @@ from scipy.sparse.csgraph import connected_components
 from splink import Linker
 from splink.internals import expectation_maximisation as em
 from splink.internals.comparison_level import M_U_CLAMP_MIN
+from splink.internals.exceptions import EMTrainingException
 from splink.internals.m_u_records_to_parameters import m_u_records_to_lookup_dict
 
 from tocsin.core.errors import ValidationFailed
 from tocsin.crosscheck.linkage import backend as backends
 from tocsin.crosscheck.linkage.prepare import prepare
 from tocsin.crosscheck.linkage.recheck import band, recheck
-from tocsin.crosscheck.linkage.result import Level, LinkResult, probability_to_weight
+from tocsin.crosscheck.linkage.result import UNUSED, Level, LinkResult, probability_to_weight
 from tocsin.crosscheck.linkage.settings import rule, settings
 from tocsin.crosscheck.linkage.spec import LinkSpec, rule_fields
 
@@ -115,14 +116,42 @@ def _train(linker: Linker, spec: LinkSpec) -> None:
     )
     with _underflow_clamped():
         for r in spec.em_rules if spec.em_rules is not None else spec.blocking:
-            training.estimate_parameters_using_expectation_maximisation(
-                rule(r),
-                estimate_without_term_frequencies=True,
-                populate_probability_two_random_records_match_from_trained_values=(
-                    not spec.deterministic
-                ),
-            )
+            try:
+                training.estimate_parameters_using_expectation_maximisation(
+                    rule(r),
+                    estimate_without_term_frequencies=True,
+                    populate_probability_two_random_records_match_from_trained_values=(
+                        not spec.deterministic
+                    ),
+                )
+            except EMTrainingException:
+                # A pass that finds no pairs in these records (small or uniform data) teaches
+                # nothing; the others still do, and what none taught gets prior m values.
+                continue
+    _default_m(linker)
     _floor_m(linker, spec.m_floor)
+
+
+# m for a comparison no training pass could estimate: most true matches agree exactly, fewer
+# at each weaker level, and few fall in "anything else". A prior belief, used only as a
+# fallback (small or uniform data); EM replaces it whenever a pass has pairs to learn from.
+def _prior_m(levels: int) -> list[float]:
+    """0.85 on the strongest level; the other 0.15 halves at each weaker level, and the last
+    ("anything else") takes what is left, so they sum to 1."""
+    if levels == 1:
+        return [1.0]
+    rest = [0.15 * 0.5 ** (i + 1) for i in range(levels - 2)]
+    return [0.85, *rest, 0.15 - sum(rest)]
+
+
+def _default_m(linker: Linker) -> None:
+    for comparison in linker._settings_obj.comparisons:
+        levels = comparison._comparison_levels_excluding_null
+        if all(isinstance(level._m_probability, float) for level in levels):
+            continue
+        for level, m in zip(levels, _prior_m(len(levels)), strict=True):
+            if not isinstance(level._m_probability, float):
+                level.m_probability = m
 
 
 def _pairs(
@@ -146,12 +175,17 @@ def _pairs(
         if linking:
             left, right = np.where(swap, right, left), np.where(swap, left, right)
         out[f"{f.name}_l"], out[f"{f.name}_r"] = left, right
-        gamma = raw[f"gamma_{f.name}"].to_numpy(dtype="int64")
+        if f"gamma_{f.name}" in raw.columns:
+            gamma = raw[f"gamma_{f.name}"].to_numpy(dtype="int64")
+        else:
+            # Splink leaves out a comparison it could not use at all (say, a field no pair
+            # ever agreed on in training): it counted as nothing, like a missing value.
+            gamma = np.full(len(raw), -1, dtype="int64")
         out[f"gamma_{f.name}"] = gamma
         if f"bf_{f.name}" in raw.columns:
             bf = raw[f"bf_{f.name}"].to_numpy(dtype="float64")
         else:
-            table = levels[f.name]
+            table = levels.setdefault(f.name, {-1: UNUSED})
             bf = pd.Series(gamma).map({g: lv.bayes_factor for g, lv in table.items()}).to_numpy()
         if f"bf_tf_adj_{f.name}" in raw.columns:
             bf = bf * raw[f"bf_tf_adj_{f.name}"].to_numpy(dtype="float64")
@@ -201,9 +235,11 @@ def link(
     tables = [
         backends.register(api, f, f"records_{side}") for f, side in zip(frames, SIDES, strict=False)
     ]
-    # Splink's own INFO lines would drown a caller's output; warnings still show.
+    # Splink's own lines would drown a caller's output (a progress bar, a report). Its warnings
+    # say which levels the data could not train, which the result already shows (a level
+    # "not used", or the prior m): errors only.
     linker = Linker(
-        tables if linking else tables[0], settings(spec, linking=linking), log_level=logging.WARNING
+        tables if linking else tables[0], settings(spec, linking=linking), log_level=logging.ERROR
     )
     t = time.perf_counter()
     _train(linker, spec)

@@ -20,6 +20,10 @@ class Level:
     bayes_factor: float
 
 
+# The level of a field Splink left out of the model (it could learn nothing about it here).
+UNUSED = Level("not used: nothing to learn from in these records", 1.0)
+
+
 @dataclass(frozen=True)
 class Feature:
     """How one field of a pair counted: the level it fell in and the evidence that level is."""
@@ -85,7 +89,7 @@ class LinkResult:
                     left=_plain(row[f"{f.name}_l"]),
                     right=_plain(row[f"{f.name}_r"]),
                     gamma=gamma,
-                    label=self.levels[f.name][gamma].label,
+                    label=self.levels.get(f.name, {}).get(gamma, UNUSED).label,
                     bayes_factor=float(row[f"bf_{f.name}"]),
                     rechecked=bool(row[f"recheck_{f.name}"]),
                 )
