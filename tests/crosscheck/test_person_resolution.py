@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pandas as pd
+import pytest
 from sqlalchemy import func, select
 from tests.conftest import MakeActor
 from tests.seeding import Seeder
@@ -16,8 +18,9 @@ from tocsin.core.db import Database
 from tocsin.core.roles import Role
 from tocsin.core.settings import Settings
 from tocsin.crosscheck import review
+from tocsin.crosscheck.linkage import link
 from tocsin.crosscheck.models import ClusterMember, MatchCandidate
-from tocsin.crosscheck.person_resolution import resolve_persons
+from tocsin.crosscheck.person_resolution import _name_columns, resolve_persons, spec
 
 GIVEN = ["Omar", "Khaled", "Youssef", "Hassan", "Ibrahim", "Samir", "Nabil", "Tarek", "Walid",
          "Karim", "Rami", "Bassam", "Ziad", "Fadi", "Majed", "Nizar", "Hani", "Imad"]  # fmt: skip
@@ -99,3 +102,20 @@ def test_sparse_and_uniform_records_do_not_break_the_run(
     with db.session() as s:
         pairs = {frozenset((c.left_id, c.right_id)) for c in s.scalars(select(MatchCandidate))}
     assert frozenset((a, b)) in pairs
+
+
+@pytest.mark.parametrize("n", [2, 3, 7, 20, 45])
+def test_tiny_files_of_any_shape_never_break_the_engine(n: int) -> None:
+    """Small case files are the common case in the field: whatever Splink cannot train on
+    (no pairs in a pass, a field never agreeing, no birth dates at all), the run completes."""
+    rng = random.Random(n)
+    rows = []
+    for i in range(n):
+        name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
+        birth = rng.choice([None, None, f"{rng.randint(1960, 1990)}-0{rng.randint(1, 9)}"])
+        rows.append({"unique_id": f"p{i}", **_name_columns([name]), "birth": birth,
+                     "sex": rng.choice(["male", None]), "nationality": "SY"})  # fmt: skip
+    result = link(pd.DataFrame(rows), None, spec(0.9))
+    assert set(result.clusters["record_id"]) == {r["unique_id"] for r in rows}
+    for i in range(len(result.pairs)):
+        assert [f.field for f in result.explain(i)] == [f.name for f in spec().fields]

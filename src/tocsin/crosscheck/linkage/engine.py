@@ -171,7 +171,10 @@ def _pairs(
         swap = (raw["source_dataset_l"] != f"records_{SIDES[0]}").to_numpy()
         out.loc[swap, ["id_l", "id_r"]] = out.loc[swap, ["id_r", "id_l"]].to_numpy()
     for f in spec.fields:
-        left, right = raw[f"{f.name}_l"].to_numpy(), raw[f"{f.name}_r"].to_numpy()
+        if f"{f.name}_l" in raw.columns:
+            left, right = raw[f"{f.name}_l"].to_numpy(), raw[f"{f.name}_r"].to_numpy()
+        else:  # a comparison Splink left out (see below) brings no values back either
+            left = right = np.full(len(raw), None, dtype=object)
         if linking:
             left, right = np.where(swap, right, left), np.where(swap, left, right)
         out[f"{f.name}_l"], out[f"{f.name}_r"] = left, right
@@ -253,6 +256,7 @@ def link(
         threshold_match_weight=threshold - reach, warning_mode="never"
     )
     raw = predicted.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    backends.release(api)  # a Spark session would keep the records until it stops
     pairs = recheck(_pairs(raw, spec, linking, levels), spec, levels, threshold, reach)
     pairs = pairs[pairs["match_weight"] >= threshold]
     pairs = pairs.sort_values(

@@ -19,9 +19,16 @@ import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
 from tocsin.crosscheck.linkage.result import Level
-from tocsin.crosscheck.linkage.spec import LinkSpec
+from tocsin.crosscheck.linkage.spec import FieldSpec, LinkSpec
 
 SWAPPED = 1  # gamma of the swapped level: just above "anything else" (0)
+
+
+def _trained(f: FieldSpec, levels: dict[str, dict[int, Level]]) -> bool:
+    """A name field whose swapped and "anything else" levels are in the model (Splink leaves
+    out a comparison it could learn nothing about)."""
+    table = levels.get(f.name, {})
+    return f.kind == "name" and SWAPPED in table and 0 in table
 
 
 def band(spec: LinkSpec, levels: dict[str, dict[int, Level]]) -> float:
@@ -33,7 +40,7 @@ def band(spec: LinkSpec, levels: dict[str, dict[int, Level]]) -> float:
             - math.log2(levels[f.name][0].bayes_factor),
         )
         for f in spec.fields
-        if f.kind == "name"
+        if _trained(f, levels)
     )
     return min(spec.recheck_band, gain)
 
@@ -51,7 +58,7 @@ def recheck(
     threshold_weight: float,
     reach: float,
 ) -> pd.DataFrame:
-    names = [f for f in spec.fields if f.kind == "name"]
+    names = [f for f in spec.fields if _trained(f, levels)]
     for f in spec.fields:
         pairs[f"recheck_{f.name}"] = False
     if len(names) < 2 or pairs.empty:
