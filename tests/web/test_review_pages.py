@@ -192,3 +192,17 @@ def test_a_withheld_identity_is_not_quoted_by_the_features(browser: Make, seed: 
         review.propose(s, "person", [review.Proposal(a.id, b.id, 0.8, quoted)], "test")
     page = browser(Role.ANALYST).get("/matches?kind=person").text
     assert "exact" in page and b.secret in page and a.secret not in page
+
+
+def test_each_act_shows_its_independent_sources(browser: Make, seed: Seeder) -> None:
+    event = seed.event("AMBER")
+    act = seed.act("AMBER", event_id=event.id).id
+    original = seed.source("AMBER").id
+    with seed.db.session() as s:
+        for source_id in (original, seed.source("AMBER", repeats_id=original).id,
+                          seed.source("AMBER").id):  # fmt: skip
+            sources.link(s, seed.actor, source_id, SourceLinkIn(target_type="act", target_id=act))
+    page = browser(Role.ANALYST).get(f"/events/{event.id}").text
+    item = page.split(f'id="act-{act}"')[1].split("</li>")[0]
+    # Three sources linked, one repeating another: two independent.
+    assert "<dt>Independent sources</dt><dd>2</dd>" in " ".join(item.split()).replace("> <", "><")

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tocsin.cases import event_dossier, events, record_titles, views
-from tocsin.cases.models import Event, Organisation
+from tocsin.cases.models import Act, Event, Organisation
 from tocsin.cases.records import audit_listed, visible_query
 from tocsin.cases.schemas import EventSummary, OrganisationPublic, PersonPublic
-from tocsin.core.access import Actor
+from tocsin.core.access import Actor, visible
 from tocsin.core.models import User
 from tocsin.core.roles import Permission
 from tocsin.crosscheck import corroboration, review
@@ -148,6 +148,7 @@ def same_person(session: Session, actor: Actor, person_id: str) -> SameAs:
 class EventCrosscheck:
     corroboration: Corroboration
     same: SameAs
+    acts: dict[str, int] = field(default_factory=dict)  # independent sources per act
 
 
 def event_crosscheck(session: Session, actor: Actor, event_id: str) -> EventCrosscheck:
@@ -156,4 +157,6 @@ def event_crosscheck(session: Session, actor: Actor, event_id: str) -> EventCros
     others = [m for m in view.members if m != event_id]
     titles = record_titles.event_titles(session, actor, others)
     same = SameAs({m: titles[m] for m in others if m in titles}, view.hidden)
-    return EventCrosscheck(found, same)
+    acts = session.scalars(select(Act).where(Act.event_id == event_id, visible(Act, actor)))
+    per_act = {a.id: corroboration.for_act(session, actor, a.id).independent for a in acts}
+    return EventCrosscheck(found, same, per_act)
