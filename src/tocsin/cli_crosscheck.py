@@ -36,6 +36,9 @@ def incidents(
 @crosscheck_app.command("persons")
 def persons(
     threshold: Annotated[float, typer.Option(help="Lowest match probability proposed.")] = 0.9,
+    spark: Annotated[
+        bool, typer.Option(help="Run the linkage on Spark in local mode (docs/scale.md).")
+    ] = False,
 ) -> None:
     """Propose, for review, the pairs of person records that may be one person."""
     from tocsin.cli import _errors, _store, console
@@ -46,8 +49,17 @@ def persons(
         if not 0.5 < threshold < 1:
             raise ValidationFailed.on("--threshold", "must be more than 0.5 and less than 1")
         _, db = _store()
+        options: dict[str, object] | None = None
+        if spark:
+            from tocsin.crosscheck.linkage.backend import local_spark_session
+
+            options = {"spark_session": local_spark_session("tocsin-persons")}
         with console.status("comparing persons"), db.session() as session:
-            report = resolve_persons(session, threshold)
+            report = resolve_persons(
+                session, threshold, "spark" if spark else "duckdb", options
+            )
+        if options is not None:
+            options["spark_session"].stop()  # type: ignore[attr-defined]
     console.print(
         f"{report.new} new pairs proposed, {report.updated} updated, "
         f"{report.already_decided} already decided, {report.auto_accepted} merged automatically"

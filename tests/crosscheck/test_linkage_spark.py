@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,20 @@ from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
+from tests.conftest import MakeActor
 from tests.crosscheck.test_linkage import dedup_data, spec
+from tests.crosscheck.test_person_resolution import FAMILY, GIVEN
+from tests.seeding import Seeder
 
+from tocsin.cases.schemas import NameIn
+from tocsin.core.db import Database
 from tocsin.core.errors import ValidationFailed
+from tocsin.core.roles import Role
 from tocsin.crosscheck.linkage import LinkResult, link
 from tocsin.crosscheck.linkage.backend import java_available, local_spark_session
+from tocsin.crosscheck.models import MatchCandidate
+from tocsin.crosscheck.person_resolution import resolve_persons
 
 REQUIRE_SPARK = os.environ.get("TOCSIN_REQUIRE_SPARK") == "1"
 
@@ -112,3 +122,33 @@ def test_the_spark_backend_without_a_session_is_refused() -> None:
     with pytest.raises(ValidationFailed) as refused:
         link(frame, None, spec(), backend="spark")
     assert refused.value.errors[0].field == "backend"
+
+
+def test_person_resolution_on_spark_proposes_what_duckdb_does(
+    spark: Any, db: Database, make_actor: MakeActor
+) -> None:
+    """The case file's own resolution, through `resolve_persons(backend="spark")`."""
+    if db.dialect != "sqlite":
+        pytest.skip("the backend of the linkage does not depend on the database's")
+    seed = Seeder(db, make_actor(Role.ANALYST))
+    rng = random.Random(3)
+    for _ in range(40):  # others, for the model to learn what a non-match looks like
+        name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {rng.choice(FAMILY)}"
+        born = f"{rng.randint(1950, 2000)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        seed.person("AMBER", names=[NameIn(value=name)], sex="male", birth_date=born)
+    for name in ("Omar Haddad Kanaan", "Omar Hadad Kanan", "عمر حداد كنعان"):
+        script = "Arab" if name[0] == "ع" else "Latn"
+        seed.person("AMBER", names=[NameIn(value=name, script=script)], sex="male",
+                    birth_date="1984-06-21")  # fmt: skip
+
+    def proposed(**options: Any) -> set[tuple[str, str, float]]:
+        with db.session() as s:
+            resolve_persons(s, 0.9, **options)
+            found = {(c.left_id, c.right_id, round(c.score, 4))
+                     for c in s.scalars(select(MatchCandidate))}  # fmt: skip
+            s.rollback()  # leave the queue empty for the other backend
+        return found
+
+    on_duckdb = proposed()
+    assert on_duckdb, "the planted renderings must be proposed"
+    assert proposed(backend="spark", backend_options={"spark_session": spark}) == on_duckdb

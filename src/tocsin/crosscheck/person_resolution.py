@@ -67,12 +67,19 @@ def spec(threshold: float = 0.9) -> LinkSpec:
     )
 
 
-def resolve_persons(session: Session, threshold: float = 0.9) -> ProposeReport:
-    """Score every plausible pair of persons and propose those at or above ``threshold``."""
+def resolve_persons(
+    session: Session,
+    threshold: float = 0.9,
+    backend: str = "duckdb",
+    backend_options: dict[str, Any] | None = None,
+) -> ProposeReport:
+    """Score every plausible pair of persons and propose those at or above ``threshold``.
+    ``backend="spark"`` (with ``backend_options={"spark_session": ...}``) runs the linkage on
+    Spark; see docs/scale.md."""
     frame = person_frame(session)
     if len(frame) < 2:
         return ProposeReport()
-    result = link(frame, None, spec(threshold))
+    result = link(frame, None, spec(threshold), backend=backend, backend_options=backend_options)
     proposals = []
     for i in range(len(result.pairs)):
         row = result.pairs.iloc[i]
