@@ -24,9 +24,12 @@ _CONSONANTS = {
 _VOWEL_LETTERS = {"ا": "a", "آ": "a", "ٱ": "a", "ى": "a", "ە": "e", "ۆ": "o", "ێ": "e", "ۇ": "u"}
 _YEH = frozenset("يیېۍ")
 _WAW = frozenset("وۋ")
+# A set, not a string: "" (the end of the word) is in every string.
+_BEFORE_LONG_A = frozenset("اىة")
 _HARAKAT = {"\u064e": "a", "\u0650": "i", "\u064f": "u", "\u0670": "a"}
 _SILENT = frozenset("\u064b\u064c\u064d\u0652\u0653\u0654\u0655\u0640\u0656\u0657\u065f")
 _SHADDA = "\u0651"
+_SUKUN = "\u0652"
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]+")
 # A single Latin consonant followed by "h" would read as a digraph (s+h -> "sh"); an "e" keeps
 # them apart and counts as an unknown short vowel downstream.
@@ -63,7 +66,13 @@ def _word(word: str) -> str:
             piece = _CONSONANTS[char]
             if char in "هھ" and i == n - 1 and out and out[-1][-1:] not in "aeiou":
                 piece = "ah"  # Kurdish and colloquial final -a: حمه Hama
-            if piece == "h" and out and len(out[-1]) == 1 and out[-1] in _DIGRAPH_RISK:
+            if (char == "ح" and i == n - 1 and out and out[-1][-1:] not in "aeiou"
+                    and word[i - 1] != _SUKUN):
+                # A name does not end in two consonants: صالح is Salih/Saleh, so an unwritten
+                # short vowel stands before the final ḥ. Latin keys read "-eh"/"-ih" as a final
+                # vowel (Fatimah = Fatima), so without it صالح would never meet Saleh.
+                out.append("e")
+            elif piece == "h" and out and len(out[-1]) == 1 and out[-1] in _DIGRAPH_RISK:
                 out.append("e")
             if piece == "j" and out and out[-1] == "d":
                 out.append("e")
@@ -88,11 +97,11 @@ def _word(word: str) -> str:
         elif char == "ة":
             piece = "a" if i == n - 1 else "t"
         elif char in _WAW:
-            consonantal = start or (out and out[-1] in "aeiou") or nxt in "اىة" or (
+            consonantal = start or (out and out[-1] in "aeiou") or nxt in _BEFORE_LONG_A or (
                 nxt in _HARAKAT and nxt != "\u064f")
             piece = "w" if consonantal else "u"
         elif char in _YEH:
-            consonantal = start or (out and out[-1] in "aeo") or nxt in "اىة" or (
+            consonantal = start or (out and out[-1] in "aeo") or nxt in _BEFORE_LONG_A or (
                 nxt in _HARAKAT and nxt != "\u0650")
             piece = "y" if consonantal and i != n - 1 else "i"
         elif char in _VOWEL_LETTERS:
