@@ -152,3 +152,15 @@ def test_project_perpetrators_only_for_those_who_may_see_them(
             AuditEntry.action == "screen", AuditEntry.user_id == analyst.user_id)).all()
     assert hidden.id in reads  # a RED record shown by screening is an audited read
     assert len(screens) == 2 and screens[0]["queries"] == 1
+
+
+def test_a_withdrawn_identity_is_never_handed_out(db: Database, make_actor: MakeActor) -> None:
+    """A person whose consent to be on file was withdrawn is withheld on every page, so a
+    screening never hands the name out either."""
+    coordinator = make_actor(Role.COORDINATOR)
+    seed = Seeder(db, coordinator)
+    kept = seed.person("AMBER", names=[{"value": "Jamal Tariq Haddad"}], roles=["perpetrator"])
+    gone = seed.person("AMBER", names=[{"value": "Jamal Tarek Hadad"}], roles=["perpetrator"])
+    seed.consent("AMBER", person_id=gone.id, use_in_case_file=False)
+    found = {h.record_id for h in run(db, coordinator, "Jamal Tariq Haddad", threshold=0.5)}
+    assert kept.id in found and gone.id not in found

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, Text, cast, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
+from tocsin.cases import consent as consents
 from tocsin.cases.models import Act, ActPerpetrator, Organisation, Person
 from tocsin.core.access import Actor, visible
 from tocsin.crosscheck.names import prepare
@@ -42,8 +43,15 @@ def _persons(session: Session, actor: Actor) -> list[Candidate]:
                 Person.id.in_(in_acts)),
         ).order_by(Person.id)
     )  # fmt: skip
+    people = list(rows)
+    states = consents.states(session, [p.id for p in people])
     found = []
-    for p in rows:
+    for p in people:
+        state = states.get(p.id)
+        if state is not None and not state.use_in_case_file:
+            # Consent to keep this identity on file was withdrawn (or never given): every page
+            # withholds the names, so screening must not hand them out either.
+            continue
         names = [(prepare(n.value[:1000]), False) for n in p.names if n.value]
         if names:
             found.append(Candidate(
