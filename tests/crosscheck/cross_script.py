@@ -140,21 +140,31 @@ LOOKALIKES: list[tuple[str, str]] = [
 ]
 
 
-def renderings(person: str) -> list[str]:
-    arabic, latin = PEOPLE[person]
+def renderings(person: str, people: dict[str, tuple[str, list[str]]] = PEOPLE) -> list[str]:
+    arabic, latin = people[person]
     return [arabic, *latin]
 
 
-def pairs(unrelated: int = 400, seed: int = 5) -> list[tuple[str, str, bool]]:
-    """(name, name, same person) for every labelled pair of the set."""
+def labelled_pairs(
+    people: dict[str, tuple[str, list[str]]],
+    lookalikes: list[tuple[str, str]],
+    unrelated: int = 400,
+    seed: int = 5,
+) -> list[tuple[str, str, bool]]:
+    """(name, name, same person) for every labelled pair of a set: all renderings of each
+    person, every rendering of each look-alike pair, and ``unrelated`` random strangers."""
     out: list[tuple[str, str, bool]] = []
-    for person in PEOPLE:
-        out += [(a, b, True) for a, b in combinations(renderings(person), 2)]
-    for x, y in LOOKALIKES:
-        out += [(a, b, False) for a in renderings(x) for b in renderings(y)]
+    for person in people:
+        out += [(a, b, True) for a, b in combinations(renderings(person, people), 2)]
+    for x, y in lookalikes:
+        out += [(a, b, False) for a in renderings(x, people) for b in renderings(y, people)]
     rng = random.Random(seed)
-    ids = sorted(PEOPLE)
+    ids = sorted(people)
     for _ in range(unrelated):
         x, y = rng.sample(ids, 2)
-        out.append((rng.choice(renderings(x)), rng.choice(renderings(y)), False))
+        out.append((rng.choice(renderings(x, people)), rng.choice(renderings(y, people)), False))
     return out
+
+
+def pairs(unrelated: int = 400, seed: int = 5) -> list[tuple[str, str, bool]]:
+    return labelled_pairs(PEOPLE, LOOKALIKES, unrelated, seed)

@@ -19,8 +19,7 @@ pairs() has the same shape as cross_script.pairs().
 
 from __future__ import annotations
 
-import random
-from itertools import combinations
+import cross_script
 
 PEOPLE: dict[str, tuple[str, list[str]]] = {
     # Iraq, Syria, Levant
@@ -194,20 +193,8 @@ LOOKALIKES: list[tuple[str, str]] = [
 
 
 def renderings(person: str) -> list[str]:
-    arabic, latin = PEOPLE[person]
-    return [arabic, *latin]
+    return cross_script.renderings(person, PEOPLE)
 
 
 def pairs(unrelated: int = 400, seed: int = 5) -> list[tuple[str, str, bool]]:
-    """(name, name, same person) for every labelled pair of the set."""
-    out: list[tuple[str, str, bool]] = []
-    for person in PEOPLE:
-        out += [(a, b, True) for a, b in combinations(renderings(person), 2)]
-    for x, y in LOOKALIKES:
-        out += [(a, b, False) for a in renderings(x) for b in renderings(y)]
-    rng = random.Random(seed)
-    ids = sorted(PEOPLE)
-    for _ in range(unrelated):
-        x, y = rng.sample(ids, 2)
-        out.append((rng.choice(renderings(x)), rng.choice(renderings(y)), False))
-    return out
+    return cross_script.labelled_pairs(PEOPLE, LOOKALIKES, unrelated, seed)
