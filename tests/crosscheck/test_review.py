@@ -143,3 +143,28 @@ def test_a_proposal_keeps_no_person_value_in_clear(db: Database, make_actor: Mak
     with db.engine.connect() as conn:
         raw = conn.execute(text("SELECT features FROM match_candidates")).scalar_one()
     assert "Amal" not in str(raw)
+
+
+def test_proposals_filed_in_batches_see_what_came_before(
+    db: Database, make_actor: MakeActor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pairs are looked up a batch at a time; a pair met twice, across batches or within one,
+    and merges made automatically earlier in the same call, are all taken into account."""
+    monkeypatch.setattr(review, "BATCH", 2)
+    admin = make_actor(Role.ADMIN)
+    a, b, c, d, e = people(db, Seeder(db, admin), 5)
+    with db.session() as s:
+        review.set_auto_accept(s, admin, "person", 0.99)
+    with db.session() as s:
+        report = review.propose(s, "person", [
+            Proposal(a, b, 0.995), Proposal(b, c, 0.995),  # merged: a, b and c in one cluster
+            Proposal(a, c, 0.995),  # already together, in the next batch
+            Proposal(d, e, 0.7), Proposal(e, d, 0.8),  # the same pair twice in one batch
+            Proposal(c, a, 0.5),  # and again, after the batch that merged it
+        ], "t")  # fmt: skip
+    assert (report.new, report.updated, report.auto_accepted) == (3, 1, 2)
+    assert report.already_together == 2
+    with db.session() as s:
+        assert sorted(review.cluster_of(s, admin, "person", a).members) == sorted([a, b, c])
+        pending = s.scalars(select(MatchCandidate).where(MatchCandidate.status == "proposed"))
+        assert [(r.score, {r.left_id, r.right_id}) for r in pending] == [(0.8, {d, e})]

@@ -93,6 +93,9 @@ def stored_features(kind: str, features: list[dict[str, Any]]) -> list[dict[str,
     return [{k: v for k, v in f.items() if k not in QUOTING} for f in features]
 
 
+BATCH = 1000  # proposals looked up together: one query per batch, not three per proposal
+
+
 def propose(
     session: Session, kind: str, proposals: Iterable[Proposal], engine: str
 ) -> ProposeReport:
@@ -102,18 +105,41 @@ def propose(
     model_of(kind)
     threshold = auto_accept_threshold(session, kind)
     report = ProposeReport()
+    batch: list[tuple[str, str, Proposal]] = []
     for p in proposals:
         left, right = sorted((p.left_id, p.right_id))
-        if left == right:
-            continue
-        row = session.scalar(select(MatchCandidate).where(
-            MatchCandidate.kind == kind, MatchCandidate.left_id == left,
-            MatchCandidate.right_id == right))  # fmt: skip
+        if left != right:
+            batch.append((left, right, p))
+        if len(batch) >= BATCH:
+            _file(session, kind, batch, engine, threshold, report)
+            batch = []
+    if batch:
+        _file(session, kind, batch, engine, threshold, report)
+    return report
+
+
+def _file(
+    session: Session,
+    kind: str,
+    batch: list[tuple[str, str, Proposal]],
+    engine: str,
+    threshold: float | None,
+    report: ProposeReport,
+) -> None:
+    ids = sorted({i for left, right, _ in batch for i in (left, right)})
+    clusters: dict[str, str] = dict(session.execute(
+        select(ClusterMember.record_id, ClusterMember.cluster_id).where(
+            ClusterMember.kind == kind, ClusterMember.record_id.in_(ids))).all())  # fmt: skip
+    existing = {(c.left_id, c.right_id): c for c in session.scalars(select(MatchCandidate).where(
+        MatchCandidate.kind == kind,
+        MatchCandidate.left_id.in_(sorted({left for left, _, _ in batch}))))}  # fmt: skip
+    for left, right, p in batch:
+        row = existing.get((left, right))
         if row is not None and row.status != PROPOSED:
             report.already_decided += 1
             continue
-        together = cluster_id_of(session, kind, left)
-        if together is not None and together == cluster_id_of(session, kind, right):
+        together = clusters.get(left)
+        if together is not None and together == clusters.get(right):
             report.already_together += 1
             continue
         if row is None:
@@ -121,17 +147,26 @@ def propose(
                                  features=stored_features(kind, p.features), engine=engine,
                                  status=PROPOSED)  # fmt: skip
             session.add(row)
+            existing[left, right] = row
             report.new += 1
         else:
             row.score, row.features = p.score, stored_features(kind, p.features)
             row.engine = engine
             row.proposed_at = utcnow()
             report.updated += 1
-        session.flush()
         if threshold is not None and p.score >= threshold:
+            session.flush()  # the candidate's id, which the merge records
             _accept(session, None, row, f"score {p.score:.4f} >= auto-accept {threshold}")
             report.auto_accepted += 1
-    return report
+            # The merge joined two clusters: every record of the batch in either is now in it.
+            merged = {clusters.get(left), clusters.get(right)} - {None}
+            target = cluster_id_of(session, kind, left)
+            assert target is not None
+            for record_id, cluster in list(clusters.items()):
+                if cluster in merged:
+                    clusters[record_id] = target
+            clusters[left] = clusters[right] = target
+    session.flush()
 
 
 def _pair_visible(query: Select[Any], kind: str, actor: Actor) -> Select[Any]:
