@@ -29,6 +29,9 @@ class Permission(StrEnum):
     EXPORT = "export"
     RESOLVE = "resolve"  # decide whether two records are the same (merge, reject, split)
     CONFIGURE = "configure"  # change run-time settings, e.g. the match auto-accept threshold
+    ASSESS = "assess"  # write risk assessments and import event data
+    APPROVE = "approve"  # approve or return a colleague's risk assessment
+    FORECAST = "forecast"  # train and run the statistical risk model
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ ROLE_RULES: dict[Role, RoleRule] = {
     Role.ANALYST: RoleRule(
         TLP.AMBER_STRICT,
         frozenset({Permission.READ, Permission.WRITE, Permission.CHANGE_STATUS, Permission.EXPORT,
-                   Permission.RESOLVE}),
+                   Permission.RESOLVE, Permission.ASSESS}),
     ),
     Role.DOCUMENTER: RoleRule(
         TLP.AMBER_STRICT,
