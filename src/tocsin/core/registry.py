@@ -12,6 +12,8 @@ def load_models() -> MetaData:
     import tocsin.core.models
     import tocsin.crosscheck.models
     import tocsin.crosscheck.watchlists.models
+    import tocsin.risk.forecast_tables
+    import tocsin.risk.models
     import tocsin.vault.models  # noqa: F401
 
     return Base.metadata

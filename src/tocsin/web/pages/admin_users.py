@@ -46,6 +46,9 @@ PERMISSION_NAMES = {
     Permission.EXPORT: N_("export"),
     Permission.RESOLVE: N_("decide whether records are the same"),
     Permission.CONFIGURE: N_("change run-time settings"),
+    Permission.ASSESS: N_("write risk assessments"),
+    Permission.APPROVE: N_("approve risk assessments"),
+    Permission.FORECAST: N_("train and run the risk model"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Atrocity risk: framework, assessments, statistical forecast, event data."""
