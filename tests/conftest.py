@@ -26,6 +26,7 @@ from tocsin.core.db import Database
 from tocsin.core.registry import load_models
 from tocsin.core.roles import Role
 from tocsin.core.settings import Settings, get_settings, load_settings
+from tocsin.risk.framework import ensure_framework
 
 PG_URL = os.environ.get("TOCSIN_TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("TOCSIN_REQUIRE_POSTGRES") == "1"
@@ -46,6 +47,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory, keyring: KeyRing) 
     migrate.upgrade(db.engine)
     with db.session() as s:
         vocabulary.seed(s)
+        ensure_framework(s)
     db.dispose()
     return path
 
@@ -79,6 +81,7 @@ def _fresh_pg(url: str) -> Database:
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     with db.session() as s:
         vocabulary.seed(s)
+        ensure_framework(s)
     return db
 
 

@@ -36,6 +36,8 @@ from tocsin.core.db import Database
 from tocsin.core.roles import Role
 from tocsin.crosscheck import review
 from tocsin.crosscheck.models import MatchCandidate
+from tocsin.risk import assessments, watch
+from tocsin.risk.assessments.schemas import AssessmentCreate
 from tocsin.vault import evidence as evidence_service
 from tocsin.vault import statements
 from tocsin.vault.blobs import BlobStore
@@ -214,3 +216,27 @@ class Seeder:
         maker = getattr(self, kind)
         rec: Rec = maker(tlp)
         return rec
+
+    def assessment(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
+        """A draft risk assessment whose title carries the secret, with one indicator rated."""
+        secret = self._secret("assessment", tlp)
+        data = {"country": "SD", "as_of": "2025-06-30", "title": f"Outlook {secret}",
+                "tlp": tlp, "ratings": [{"indicator": "RF1.1", "rating": "present",
+                                         "confidence": "medium"}], **kw}  # fmt: skip
+        with self.db.session() as s:
+            made = assessments.create_assessment(s, self.actor, AssessmentCreate(**data))
+            return Rec(made.id, secret)
+
+    def assessment_in_review(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
+        """An assessment its author has sent for review."""
+        rec = self.assessment(tlp, **kw)
+        with self.db.session() as s:
+            assessments.submit_for_review(s, self.actor, rec.id)
+        return rec
+
+    def watch(self, tlp: str = "CLEAR") -> Rec:
+        """A watched place. Watchlist entries have no sharing level of their own."""
+        secret = self._secret("watch", tlp)
+        with self.db.session() as s:
+            item = watch.watch(s, self.actor, "SD", f"Area {next(_serial)}", secret)
+            return Rec(item.id, secret)

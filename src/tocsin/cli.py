@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from tocsin.cli_crosscheck import crosscheck_app
+from tocsin.cli_risk import risk_app
 from tocsin.cli_screening import screen_command, watchlist_app
 from tocsin.core.errors import TocsinError
 
@@ -42,6 +43,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(crosscheck_app, name="crosscheck")
 app.add_typer(watchlist_app, name="watchlist")
+app.add_typer(risk_app, name="risk")
 app.command("screen")(screen_command)
 
 console = Console(stderr=True)

@@ -38,6 +38,7 @@ PARAM_KIND = {
     "event_id": "event", "act_id": "act", "person_id": "person", "org_id": "organisation",
     "source_id": "source", "consent_id": "consent", "item_id": "intervention",
     "evidence_id": "evidence", "match_id": "match", "record_id": "person",
+    "assessment_id": "assessment", "watch_id": "watch",
 }  # fmt: skip
 
 
@@ -226,6 +227,43 @@ MATRIX: dict[tuple[str, str], Row] = {
         Permission.IMPORT, upload=True, body=_const({"format": "csv"}),
         upload_bytes=b"id,name\nm1,Jamal Tarek Hadad\n",
     ),
+    ("GET", f"{V}/risk/framework"): Row(R),
+    ("GET", f"{V}/risk/framework/versions"): Row(R),
+    ("POST", f"{V}/risk/framework/indicators"): Row(
+        Permission.MANAGE_VOCABULARY, ok=201,
+        body=lambda c: {"factor": "RF1", "text": f"Roadblocks multiply on road {c.n()}"},
+    ),
+    ("GET", f"{V}/risk/assessments"): Row(R),
+    ("POST", f"{V}/risk/assessments"): Row(
+        Permission.ASSESS, ok=201, body=_const({"country": "SD", "as_of": "2025-01-31"})
+    ),
+    ("GET", f"{V}/risk/assessments/history"): Row(R, query="country=SD"),
+    ("GET", f"{V}/risk/assessments/compare"): Row(
+        R, target="assessment", query="old={id}&new={id}", shows=True
+    ),
+    ("GET", f"{V}/risk/assessments/{{assessment_id}}"): Row(R, shows=True),
+    ("PATCH", f"{V}/risk/assessments/{{assessment_id}}"): Row(
+        Permission.ASSESS, body=_const({"summary": "Reviewed with the field team"})
+    ),
+    ("POST", f"{V}/risk/assessments/{{assessment_id}}/submit"): Row(Permission.ASSESS, fresh=True),
+    ("POST", f"{V}/risk/assessments/{{assessment_id}}/approve"): Row(
+        Permission.APPROVE, target="assessment_in_review", fresh=True, body=EMPTY
+    ),
+    ("POST", f"{V}/risk/assessments/{{assessment_id}}/return"): Row(
+        Permission.APPROVE, target="assessment_in_review", fresh=True,
+        body=_const({"reason": "cite the sources for RF1.1"}),
+    ),
+    ("POST", f"{V}/risk/assessments/{{assessment_id}}/revise"): Row(
+        Permission.ASSESS, ok=201, body=_const({"as_of": "2025-12-31"})
+    ),
+    ("GET", f"{V}/risk/assessments/{{assessment_id}}/pdf"): Row(Permission.EXPORT),
+    ("GET", f"{V}/risk/watchlist"): Row(R),
+    ("POST", f"{V}/risk/watchlist"): Row(
+        Permission.ASSESS, ok=201, body=lambda c: {"country": "SD", "area": f"Area {c.n()}"}
+    ),
+    ("DELETE", f"{V}/risk/watchlist/{{watch_id}}"): Row(
+        Permission.ASSESS, ok=204, fresh=True, any_level=True
+    ),
     ("GET", f"{V}/vocabularies"): Row(R),
     ("GET", f"{V}/vocabularies/{{name}}"): Row(R),
     ("POST", f"{V}/vocabularies/{{name}}/terms"): Row(
@@ -287,7 +325,8 @@ def url_for(path: str, row: Row, ctx: Ctx, target: Any) -> str:
         return target.id if param in PARAM_KIND else fixed[param]
 
     url = re.sub(r"{(\w+)}", fill, path)
-    return url + ("?" + row.query.format(id=target.id) if row.query else "")
+    query = row.query.format(id=target.id) if target else row.query
+    return url + ("?" + query if query else "")
 
 
 def target_kind(path: str, row: Row) -> str | None:

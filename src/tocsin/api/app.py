@@ -20,6 +20,7 @@ from tocsin.api.routers import (
     matches,
     organisations,
     persons,
+    risk,
     screening,
     sources,
     users,
@@ -45,6 +46,7 @@ ROUTERS = (
     evidence,
     matches,
     screening,
+    risk,
     vocabularies,
     audit,
 )

@@ -38,6 +38,7 @@ def init_store(
 ) -> tuple[Database, InitReport]:
     """Idempotent: safe to run on an existing store, it only adds what is missing."""
     from tocsin.cases import vocabulary
+    from tocsin.risk.framework import ensure_framework
     from tocsin.vault.signing import load_or_create_log_key
     from tocsin.vault.store import load_or_create_vault_key
 
@@ -52,6 +53,7 @@ def init_store(
     admin = None
     with db.session() as session:
         added = vocabulary.seed(session)
+        ensure_framework(session)
         if admin_email and admin_password:
             has_admin = session.scalar(
                 select(func.count()).select_from(User).where(User.role == Role.ADMIN.value)
