@@ -34,10 +34,12 @@ from tocsin.core import auth
 from tocsin.core.access import Actor
 from tocsin.core.db import Database
 from tocsin.core.roles import Role
+from tocsin.core.tlp import TLP
 from tocsin.crosscheck import review
 from tocsin.crosscheck.models import MatchCandidate
 from tocsin.risk import assessments, watch
 from tocsin.risk.assessments.schemas import AssessmentCreate
+from tocsin.risk.forecast_tables import CountryForecast, ForecastRun, RiskModel
 from tocsin.vault import evidence as evidence_service
 from tocsin.vault import statements
 from tocsin.vault.blobs import BlobStore
@@ -240,3 +242,39 @@ class Seeder:
         with self.db.session() as s:
             item = watch.watch(s, self.actor, "SD", f"Area {next(_serial)}", secret)
             return Rec(item.id, secret)
+
+    def forecast_run(self, tlp: str = "CLEAR") -> Rec:
+        """A forecast run of two countries, the first named with the secret (rows written
+        directly: no model is trained)."""
+        secret = self._secret("forecast", tlp)
+        with self.db.session() as s:
+            model = RiskModel(trained_until=2024, data_name="seed.csv", data_path="/nonexistent",
+                              data_sha256="0" * 64, parameters={}, card={}, train_seconds=0.0)
+            s.add(model)
+            s.flush()
+            run = ForecastRun(model_id=model.id, year=2024, countries=2,
+                              tlp=int(TLP.parse(tlp)), created_by=self.actor.user_id)
+            s.add(run)
+            s.flush()
+            s.add_all([
+                CountryForecast(run_id=run.id, ccode=625, country="SD", name=secret,
+                                probability=0.2, rank=1, explanation=[]),
+                CountryForecast(run_id=run.id, ccode=652, country="SY", name="Syria",
+                                probability=0.1, rank=2, explanation=[]),
+            ])  # fmt: skip
+            return Rec(run.id, secret)
+
+    def risk_model(self, tlp: str = "CLEAR") -> Rec:
+        """A trained model on a small synthetic table (models have no sharing level)."""
+        import tempfile
+        from pathlib import Path
+
+        from tests.risk.test_forecast import synthetic_frame
+
+        from tocsin.risk.forecasting import train_and_keep
+
+        path = Path(tempfile.mkdtemp(prefix="tocsin-seed-")) / "country-years.csv"
+        synthetic_frame(countries=30, first=1980, last=1995).to_csv(path, index=False)
+        with self.db.session() as s:
+            made = train_and_keep(s, self.actor, path, until=1994)
+            return Rec(made.id, self._secret("model", tlp))  # a model names nobody

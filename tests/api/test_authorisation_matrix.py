@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.risk.test_events import acled, acled_csv
 
 from tocsin.core.access import Actor
 from tocsin.core.roles import Permission, Role, allows, clearance
@@ -38,7 +39,8 @@ PARAM_KIND = {
     "event_id": "event", "act_id": "act", "person_id": "person", "org_id": "organisation",
     "source_id": "source", "consent_id": "consent", "item_id": "intervention",
     "evidence_id": "evidence", "match_id": "match", "record_id": "person",
-    "assessment_id": "assessment", "watch_id": "watch",
+    "assessment_id": "assessment", "watch_id": "watch", "run_id": "forecast_run",
+    "model_id": "risk_model",
 }  # fmt: skip
 
 
@@ -84,6 +86,7 @@ def _const(body: dict[str, Any]) -> Body:
 
 
 R, W = Permission.READ, Permission.WRITE
+ACLED_FILE = acled_csv([acled(1, "2024-05-02")])
 EDIT = _const({"description": "edited"})
 EMPTY = _const({})
 V = "/api/v1"
@@ -264,6 +267,24 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("DELETE", f"{V}/risk/watchlist/{{watch_id}}"): Row(
         Permission.ASSESS, ok=204, fresh=True, any_level=True
     ),
+    ("GET", f"{V}/risk/models"): Row(R),
+    ("GET", f"{V}/risk/models/{{model_id}}"): Row(R, any_level=True),
+    ("GET", f"{V}/risk/forecasts"): Row(R),
+    ("POST", f"{V}/risk/forecasts"): Row(
+        Permission.FORECAST, ok=201,
+        body=lambda c: {"year": 1995, "model_id": c.clear("risk_model")},
+    ),
+    ("GET", f"{V}/risk/forecasts/latest"): Row(R, target="forecast_run", any_level=True),
+    ("GET", f"{V}/risk/forecasts/{{run_id}}"): Row(R, shows=True),
+    ("GET", f"{V}/risk/countries/{{country}}/trend"): Row(R),
+    ("GET", f"{V}/risk/events/indicators"): Row(R),
+    ("GET", f"{V}/risk/events/spikes"): Row(R),
+    ("GET", f"{V}/risk/events/series"): Row(R, query="country=SD"),
+    ("POST", f"{V}/risk/events/import"): Row(
+        Permission.ASSESS, upload=True, body=_const({"layout": "acled"}),
+        upload_bytes=ACLED_FILE,
+    ),
+    ("POST", f"{V}/risk/events/sync"): Row(Permission.ASSESS),
     ("GET", f"{V}/vocabularies"): Row(R),
     ("GET", f"{V}/vocabularies/{{name}}"): Row(R),
     ("POST", f"{V}/vocabularies/{{name}}/terms"): Row(
@@ -318,7 +339,7 @@ def expected(row: Row, role: Role | None, tlp: str | None) -> int:
 
 def url_for(path: str, row: Row, ctx: Ctx, target: Any) -> str:
     fixed = {"user_id": ctx.owner.user_id, "name": "act_type", "code": "killing",
-             "kind": "person", "list_name": "matrix-list"}  # fmt: skip
+             "kind": "person", "list_name": "matrix-list", "country": "SD"}  # fmt: skip
 
     def fill(m: re.Match[str]) -> str:
         param = m.group(1)

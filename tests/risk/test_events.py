@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import tempfile
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -69,6 +70,15 @@ def acled(n: int, day: str, **kw: Any) -> dict[str, Any]:
                timestamp="1704800000")  # fmt: skip
     row.update(kw)
     return row
+
+
+def acled_csv(rows: Iterable[dict[str, Any]]) -> bytes:
+    """An ACLED export's bytes, as an upload would carry them."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ACLED_HEADER)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
 
 
 def write(path: Path, header: list[str], rows: Iterable[dict[str, Any]]) -> Path:

@@ -21,6 +21,7 @@ from tocsin.api.routers import (
     organisations,
     persons,
     risk,
+    risk_data,
     screening,
     sources,
     users,
@@ -47,6 +48,7 @@ ROUTERS = (
     matches,
     screening,
     risk,
+    risk_data,
     vocabularies,
     audit,
 )
