@@ -351,12 +351,18 @@ def demo_load(
     evidence_events: Annotated[
         int, typer.Option(help="Most recent events given demo evidence files.")
     ] = 12,
+    forecast: Annotated[
+        bool, typer.Option(help="Train the risk model on ../shared/data/ewp when it is there.")
+    ] = True,
 ) -> None:
     """Load the fictional demo dataset (and demo accounts for each role)."""
     from tocsin.cases.demo import write_demo
-    from tocsin.cases.demo_accounts import ensure_demo_accounts, store_has_events
+    from tocsin.cases.demo_accounts import demo_email, ensure_demo_accounts, store_has_events
     from tocsin.cases.importer import import_cases as run
+    from tocsin.core.roles import Role
     from tocsin.crosscheck.demo import demo_matches
+    from tocsin.risk.demo import load_demo_risk, shared_folder
+    from tocsin.risk.events.store import default_path
     from tocsin.vault.demo_evidence import load_demo_evidence
     from tocsin.vault.store import log_key, open_blob_store
 
@@ -379,8 +385,17 @@ def demo_load(
             )
         with console.status("demo: proposing matches for review"), db.session() as session:
             found = demo_matches(session)
+        analyst, coordinator = (_actor(db, demo_email(r)) for r in (Role.ANALYST, Role.COORDINATOR))
+        with console.status("demo: risk assessments, forecasts, event data"), db.session() as s:
+            risk = load_demo_risk(s, actor, analyst, coordinator, default_path(settings),
+                                  shared_folder() if forecast else None)  # fmt: skip
     _report("demo loaded", report)
     console.print(f"{files} demo evidence files added; {found} pairs proposed for review")
+    console.print(
+        f"{risk.assessments} risk assessments, {risk.forecast_runs} forecast runs"
+        f"{'' if risk.forecast_runs else ' (no ../shared/data/ewp beside the checkout)'}, "
+        f"{risk.events_synced} events in the event data"
+    )
 
 
 @evidence_app.command("add")

@@ -14,7 +14,9 @@ from tocsin.vault.models import CustodyEntry, Evidence, StoredTreeHead
 
 def test_demo_load_adds_verifiable_evidence(cli_env: Settings, db: Database) -> None:
     runner = CliRunner()
-    loaded = runner.invoke(app, ["demo", "load", "--events", "40", "--evidence-events", "4"])
+    loaded = runner.invoke(
+        app, ["demo", "load", "--events", "40", "--evidence-events", "4", "--no-forecast"]
+    )
     assert loaded.exit_code == 0, loaded.output
     with db.session() as s:
         rows = s.scalars(select(Evidence)).all()
