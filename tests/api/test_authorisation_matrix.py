@@ -245,6 +245,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         R, target="assessment", query="old={id}&new={id}", shows=True
     ),
     ("GET", f"{V}/risk/assessments/{{assessment_id}}"): Row(R, shows=True),
+    ("GET", f"{V}/risk/assessments/{{assessment_id}}/suggestions"): Row(R),
     ("PATCH", f"{V}/risk/assessments/{{assessment_id}}"): Row(
         Permission.ASSESS, body=_const({"summary": "Reviewed with the field team"})
     ),

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from tocsin.api.deps import CurrentActor, PagingDep, SessionDep
+from tocsin.api.deps import CurrentActor, PagingDep, SessionDep, SettingsDep
 from tocsin.cases.schemas import Page, Strict
 from tocsin.risk import assessments, watch
 from tocsin.risk.assessments.schemas import (
@@ -19,6 +19,7 @@ from tocsin.risk.assessments.schemas import (
     Comparison,
     ReasonIn,
 )
+from tocsin.risk.events.store import default_path
 from tocsin.risk.framework import add_local_indicator, get_framework, list_versions
 from tocsin.risk.framework.schemas import (
     FrameworkPublic,
@@ -26,6 +27,7 @@ from tocsin.risk.framework.schemas import (
     IndicatorPublic,
     LocalIndicatorCreate,
 )
+from tocsin.risk.suggestions import Suggestions, suggest
 
 router = APIRouter(tags=["risk"])
 Language = Literal["en", "fr", "ar"]
@@ -106,6 +108,21 @@ def get_assessment(
     assessment_id: str, session: SessionDep, actor: CurrentActor
 ) -> AssessmentPublic:
     return assessments.get_assessment(session, actor, assessment_id)
+
+
+@router.get("/risk/assessments/{assessment_id}/suggestions", response_model=Suggestions)
+def suggestions(
+    assessment_id: str,
+    session: SessionDep,
+    actor: CurrentActor,
+    settings: SettingsDep,
+    days: Annotated[int, Query(ge=1, le=3660)] = 365,
+) -> Suggestions:
+    """What the data says about the assessed place in the months before its date: documented
+    events, and the event-data areas with the most unusual first (suggested evidence)."""
+    a = assessments.get_assessment(session, actor, assessment_id)
+    return suggest(session, actor, default_path(settings), a.country, a.admin_area, a.as_of,
+                   days)  # fmt: skip
 
 
 @router.patch("/risk/assessments/{assessment_id}", response_model=AssessmentPublic)
