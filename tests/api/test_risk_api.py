@@ -67,6 +67,9 @@ def test_a_forecast_is_made_and_ranked(client: TestClient, team: Any, seed: Any)
     assert [row["rank"] for row in rows] == sorted(row["rank"] for row in rows)
     assert all(row["previous_rank"] is not None for row in rows)
     assert rows[0]["explanation"]
+    first = client.get(f"{V}/risk/forecasts/{latest['id']}", params={"top": 3},
+                       headers=team(Role.ANALYST)).json()  # fmt: skip
+    assert [row["rank"] for row in first["rows"]] == [row["rank"] for row in rows[:3]]
     r = client.post(f"{V}/risk/forecasts", json={"year": 2031, "model_id": model.id},
                     headers=team(Role.COORDINATOR))  # fmt: skip
     assert r.status_code == 422 and r.json()["errors"][0]["field"] in {"year", "data"}

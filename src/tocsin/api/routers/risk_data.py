@@ -67,7 +67,10 @@ def _model(row: RiskModel) -> ModelPublic:
     return ModelPublic.model_validate(row, from_attributes=True)
 
 
-def _run(found: ranking.Ranking) -> RunPublic:
+Top = Annotated[int | None, Query(ge=1, le=1000, description="only the first N countries")]
+
+
+def _run(found: ranking.Ranking, top: int | None = None) -> RunPublic:
     run = found.run
     return RunPublic(
         id=run.id, model_id=run.model_id, year=run.year, countries=run.countries,
@@ -77,7 +80,7 @@ def _run(found: ranking.Ranking) -> RunPublic:
                            probability=r.probability, previous_rank=r.previous_rank,
                            previous_probability=r.previous_probability,
                            rank_change=r.rank_change, entered_top=r.entered_top,
-                           explanation=r.explanation) for r in found.rows],
+                           explanation=r.explanation) for r in found.rows[:top]],
     )  # fmt: skip
 
 
@@ -124,19 +127,21 @@ def make_forecast(data: ForecastIn, session: SessionDep, actor: CurrentActor) ->
 
 
 @router.get("/risk/forecasts/latest", response_model=RunPublic)
-def latest_forecast(session: SessionDep, actor: CurrentActor) -> RunPublic:
+def latest_forecast(session: SessionDep, actor: CurrentActor, top: Top = None) -> RunPublic:
     """The newest run you may see, ranked, with each country's change since the run before."""
     found = ranking.ranking(session, actor)
     if found is None:
         raise NotFound("no forecast yet")
-    return _run(found)
+    return _run(found, top)
 
 
 @router.get("/risk/forecasts/{run_id}", response_model=RunPublic)
-def get_forecast(run_id: str, session: SessionDep, actor: CurrentActor) -> RunPublic:
+def get_forecast(
+    run_id: str, session: SessionDep, actor: CurrentActor, top: Top = None
+) -> RunPublic:
     found = ranking.ranking(session, actor, run_id)
     assert found is not None  # a named run is either found or refused
-    return _run(found)
+    return _run(found, top)
 
 
 class TrendPointPublic(BaseModel):
