@@ -4,8 +4,10 @@ English fallback, new versions beside old ones, and an organisation's own indica
 from __future__ import annotations
 
 import dataclasses
+import tomllib
 from collections import Counter
 from datetime import date
+from importlib import resources
 
 import pytest
 from sqlalchemy import func, select
@@ -109,9 +111,67 @@ def test_texts_are_translated_with_english_fallback(db: Database, make_actor: Ma
     assert fr.factors[2].name == spec.factors[2].names["fr"] != spec.factors[2].names["en"]
     assert ar.factors[9].name == spec.factors[9].names["ar"]
     assert fr.factors[12].category_name == spec.categories["war_crimes"]["fr"]
-    # Indicators are not translated yet: they fall back to English, as any missing text does.
-    assert fr.factors[0].indicators[0].text == spec.factors[0].indicators[0].texts["en"]
+    # A language without a translation falls back to English, indicators included.
+    assert other.factors[0].indicators[0].text == spec.factors[0].indicators[0].texts["en"]
     assert [f.name for f in other.factors] == [f.names["en"] for f in spec.factors]
+
+
+def test_every_indicator_has_a_french_and_an_arabic_text() -> None:
+    spec = load_spec()
+    ids = [i.code for f in spec.factors for i in f.indicators]
+    for factor in spec.factors:
+        for indicator in factor.indicators:
+            fr, ar = indicator.texts.get("fr", ""), indicator.texts.get("ar", "")
+            assert fr and fr != indicator.texts["en"], indicator.code
+            assert ar and any("\u0600" <= c <= "\u06ff" for c in ar), indicator.code
+    for language in ("fr", "ar"):
+        translated = [i.texts[language] for f in spec.factors for i in f.indicators]
+        assert len(set(translated)) == len(translated), language  # no text written twice
+        # Every key names an indicator of foa.toml: a typo or an unquoted id would be ignored.
+        folder = resources.files("tocsin.risk.framework")
+        data = tomllib.loads(folder.joinpath(f"foa.{language}.toml").read_text("utf-8"))
+        assert list(data["indicators"]) == ids, language
+
+
+def test_indicators_come_in_the_language_asked_for(db: Database, make_actor: MakeActor) -> None:
+    reader = make_actor(Role.PARTNER_VIEWER)
+    spec = load_spec()
+    with db.session() as s:
+        ensure_framework(s)
+        shown = {lang: get_framework(s, reader, language=lang) for lang in ("en", "fr", "ar")}
+    for lang, framework in shown.items():
+        assert framework.language == lang
+        got = {i.code: i.text for f in framework.factors for i in f.indicators}
+        want = {i.code: i.texts[lang] for f in spec.factors for i in f.indicators}
+        assert got == want, lang
+    assert shown["en"].factors[0].indicators[0].text.startswith("Fighting is under way")
+
+
+def test_indicator_translations_reach_a_version_already_stored(
+    db: Database, make_actor: MakeActor
+) -> None:
+    reader = make_actor(Role.PARTNER_VIEWER)
+    spec = load_spec()
+    english_only = dataclasses.replace(spec, factors=tuple(
+        dataclasses.replace(f, indicators=tuple(
+            dataclasses.replace(i, texts={"en": i.texts["en"]}) for i in f.indicators))
+        for f in spec.factors))  # fmt: skip
+    assert english_only.digest() == spec.digest()  # translations are not part of the version
+    with db.session() as s:
+        ensure_framework(s, english_only)
+        first = spec.factors[0].indicators[0]
+        before = get_framework(s, reader, language="fr").factors[0].indicators[0]
+        assert before.text == first.texts["en"]
+    with db.session() as s:
+        assert ensure_framework(s) == spec.version
+    with db.session() as s:
+        row = s.get(RiskIndicator, (spec.version, first.code))
+        assert row is not None and row.texts == first.texts
+        assert row.texts.keys() == {"en", "fr", "ar"}
+        fr = get_framework(s, reader, language="fr")
+        assert fr.factors[0].indicators[0].text == first.texts["fr"]
+        stored = s.scalars(select(RiskIndicator).where(RiskIndicator.version == spec.version))
+        assert all(r.texts.keys() == {"en", "fr", "ar"} for r in stored)
 
 
 def test_a_new_version_leaves_old_assessments_on_theirs(

@@ -39,7 +39,7 @@ def test_suggestions_are_the_place_and_period_within_clearance(
     with db.session() as s:
         found = suggest(s, analyst, events_path, "SD", None, date(2025, 6, 30))
     assert [e.id for e in found.events] == [inside] and found.events_total == 1
-    assert [a.area.admin1 for a in found.areas][0] == "North Darfur"
+    assert found.areas[0].area.admin1 == "North Darfur"
     assert [a.area.admin1 for a in found.spikes] == ["North Darfur"]
     with db.session() as s:
         found = suggest(s, admin, events_path, "SDN", "kassala", date(2025, 6, 30))

@@ -3,7 +3,9 @@ checked before anything is stored.
 
 ``foa.toml`` holds the version, the categories and, per factor (RF1..RF14), its category, name,
 description and indicators with stable ids (RF1.1, RF1.2, ...). ``foa.<lang>.toml`` beside it
-holds names and descriptions in another language; anything it lacks falls back to English.
+holds the same texts in another language: category names under ``[categories]``, factor names and
+descriptions under ``[factors.RFn]``, and indicator texts under ``[indicators]`` keyed by the
+quoted id (``"RF1.3" = "..."``). Anything it lacks falls back to English.
 """
 
 from __future__ import annotations
