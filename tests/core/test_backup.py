@@ -107,7 +107,7 @@ def populate(db: Database, settings: Settings, actor: Actor) -> str:
         person = persons.create(s, actor, PersonCreate(
             names=[NameIn(value=NAMES[0]), NameIn(value=NAMES[1], script="Arab", language="ar")],
             sex="female", birth_date="1990-03", identities={"ethnicity": "Example"},
-            contact={"phone": "+000 555 0101"}, roles=["victim"], notes="seen at the checkpoint",
+            contact={"phone": "+000 555 0101"}, roles=["victim"], notes="seen at the tollgate",
         ))
         events.create(s, actor, EventCreate(
             title="Shelling of the market", start="2024-05-03", end="2024-05-04",
@@ -218,7 +218,7 @@ def test_backup_never_holds_a_name_in_clear(
     path = create_backup(db, settings, tmp_path / "store.tar.gz").path
     with tarfile.open(path) as tar:
         blob = b"".join(tar.extractfile(m).read() for m in tar if m.isfile())  # type: ignore[union-attr]
-    for secret in (*NAMES, "Haddad", "+000 555 0101", "checkpoint", "reprisals"):
+    for secret in (*NAMES, "Haddad", "+000 555 0101", "tollgate", "reprisals"):
         assert secret.encode() not in blob
         assert json.dumps(secret).encode() not in blob  # nor JSON-escaped
 

@@ -19,6 +19,12 @@ from tocsin.web.pages import (
     organisations,
     persons,
     review_pages,
+    risk_assessments,
+    risk_country,
+    risk_framework,
+    risk_horizon,
+    risk_horizon_export,
+    risk_ranking,
     sources,
 )
 
@@ -38,4 +44,10 @@ ROUTERS: list[APIRouter] = [
     admin_vocabularies.router,
     admin_audit.router,
     review_pages.router,
+    risk_assessments.router,
+    risk_framework.router,
+    risk_ranking.router,
+    risk_horizon.router,
+    risk_horizon_export.router,
+    risk_country.router,
 ]

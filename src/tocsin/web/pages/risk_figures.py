@@ -1,0 +1,113 @@
+"""What the ranking, horizon-scan and country pages share: the words for risk levels, figures
+formatted in the reader's language, the world map's data, and the hook for recommended actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from babel import Locale
+from babel.numbers import format_decimal, format_percent
+
+from tocsin.risk.assessments.scale import Level, Status
+from tocsin.risk.country_codes import numeric_for_iso
+from tocsin.risk.horizon_levels import FORECAST_BANDS, forecast_level
+from tocsin.risk.ranking import RankedCountry
+from tocsin.web.i18n import N_
+from tocsin.web.pages.dashboard import country_names
+
+LEVEL_WORDS: dict[str, str] = {
+    Level.LOW.code: N_("low"),
+    Level.MODERATE.code: N_("moderate"),
+    Level.HIGH.code: N_("high"),
+    Level.VERY_HIGH.code: N_("very high"),
+}
+
+STATUS_WORDS: dict[str, str] = {
+    Status.DRAFT.value: N_("draft"),
+    Status.IN_REVIEW.value: N_("in review"),
+    Status.APPROVED.value: N_("approved"),
+}
+
+
+@dataclass(frozen=True)
+class ActionLink:
+    """A recommended action of the action library, as a page links to it."""
+
+    title: str
+    href: str
+
+
+def recommended_actions(
+    country: str, area: str | None = None, factors: Sequence[str] = ()
+) -> list[ActionLink]:
+    """HOOK for the action library (not built yet): the recommended actions that address the
+    risk factors (``RF1``..``RF14``) of a place, for the horizon scan and the country page to
+    link to. It returns nothing until ``library/`` exists; then it is to ask the library for
+    the actions filed under those factors (and, if the library knows them, under the country),
+    so every page that shows a place gains the links without another change."""
+    return []
+
+
+def percent(value: float | None, lang: str, digits: int = 1) -> str:
+    """A probability as a percentage in the reader's locale (12.3 %)."""
+    if value is None:
+        return ""
+    pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+    return format_percent(value, pattern, locale=Locale.parse(lang))
+
+
+def points(value: float | None, lang: str, signed: bool = True) -> str:
+    """A change of probability in percentage points, signed (+1.2, \u22120.4) or not."""
+    if value is None:
+        return ""
+    tenths = round(abs(value) * 1000)
+    text = format_decimal(tenths / 10, "#,##0.0", locale=Locale.parse(lang))
+    if not signed:
+        return text
+    return ("\u00b1" if tenths == 0 else "+" if value > 0 else "\u2212") + text
+
+
+def reasons(row: RankedCountry, direction: str, n: int = 2) -> list[dict[str, Any]]:
+    """The ``n`` strongest predictors pushing the country's risk ``direction`` (up, down)."""
+    return [r for r in row.explanation if r.get("direction") == direction][:n]
+
+
+def band_floors() -> list[tuple[str, float]]:
+    """(level code, lowest probability), highest first: the map's legend."""
+    return [(level.code, floor) for floor, level in FORECAST_BANDS]
+
+
+def map_figures(rows: Sequence[RankedCountry], lang: str) -> dict[str, dict[str, Any]]:
+    """The choropleth's data, keyed by the world map's country ids (ISO numeric)."""
+    names = country_names(lang)
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        numeric = numeric_for_iso(row.country) if row.country else None
+        if numeric is None or numeric in out:
+            continue
+        out[numeric] = {
+            "name": names.get(row.country or "", row.name),
+            "probability": percent(row.probability, lang),
+            "rank": row.rank,
+            "band": forecast_level(row.probability).code,
+            "href": f"/risk/countries/{row.country}",
+        }
+    return out
+
+
+def page_words(lang: str) -> dict[str, Any]:
+    """What every template of these pages gets: level words and the formatters."""
+    names = country_names(lang)
+    return {
+        "level_words": LEVEL_WORDS,
+        "status_words": STATUS_WORDS,
+        "band": lambda p: forecast_level(p).code,
+        "pct": lambda p, digits=1: percent(p, lang, digits),
+        "pts": lambda p, signed=True: points(p, lang, signed),
+        "country_name": lambda code: names.get(code or "", code or ""),
+        "reasons": reasons,
+        "actions_for": recommended_actions,
+    }
