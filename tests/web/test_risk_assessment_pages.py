@@ -180,7 +180,8 @@ def test_pdf_download(browser: Make, seed: Seeder) -> None:
 
 
 def test_the_main_navigation_leads_to_assessments(browser: Make, seed: Seeder) -> None:
-    home = browser(Role.PARTNER_VIEWER).get("/").text
-    assert 'href="/risk/assessments"' in home
+    viewer = browser(Role.PARTNER_VIEWER)
+    assert 'href="/risk"' in viewer.get("/").text
+    assert 'href="/risk/assessments"' in viewer.get("/risk").text
     with seed.db.session() as s:
         assert list_assessments(s, seed.actor).items == []
