@@ -18,6 +18,10 @@ from PIL.ExifTags import GPS, IFD
 from PIL.ExifTags import Base as ExifBase
 from sqlalchemy import select
 
+from tocsin.alerts import lifecycle
+from tocsin.alerts import service as alerts_service
+from tocsin.alerts.models import EscalationChain
+from tocsin.alerts.schemas import AlertCreate, IssueIn
 from tocsin.cases import acts as acts_service
 from tocsin.cases import consent, events, interventions, organisations, persons, sources
 from tocsin.cases.schemas import (
@@ -33,6 +37,7 @@ from tocsin.cases.schemas import (
 from tocsin.core import auth
 from tocsin.core.access import Actor
 from tocsin.core.db import Database
+from tocsin.core.models import User
 from tocsin.core.roles import Role
 from tocsin.core.tlp import TLP
 from tocsin.crosscheck import review
@@ -214,6 +219,19 @@ class Seeder:
             review._accept(s, None, row, "seeded")
         return left
 
+    def subscription(self, tlp: str = "CLEAR") -> Rec:
+        """A webhook subscription of the seeder's own, for alerts up to ``tlp``, named with the
+        secret; its receiver (port 9 on this machine) answers nothing."""
+        from tocsin.alerts import subscriptions as alert_subscriptions
+        from tocsin.alerts.subscription_schemas import SubscriptionCreate
+
+        secret = self._secret("subscription", tlp)
+        data = SubscriptionCreate(name=secret, channel="webhook", max_tlp=tlp,
+                                  address="http://127.0.0.1:9/hook")  # fmt: skip
+        with self.db.session() as s:
+            made, _ = alert_subscriptions.create(s, self.actor, data)
+            return Rec(made.id, secret)
+
     def make(self, kind: str, tlp: str) -> Rec:
         maker = getattr(self, kind)
         rec: Rec = maker(tlp)
@@ -263,6 +281,31 @@ class Seeder:
                                 probability=0.1, rank=2, explanation=[]),
             ])  # fmt: skip
             return Rec(run.id, secret)
+
+    def alert(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
+        """A draft alert whose title carries the secret (a RED one names its author)."""
+        secret = self._secret("alert", tlp)
+        red = TLP.parse(tlp) is TLP.RED
+        data = {"title": f"Armed men near {secret}", "severity": "severe",
+                "urgency": "immediate", "certainty": "likely", "category": "community_threat",
+                "country": "SD", "tlp": tlp,
+                "recipients": [self.actor.user_id] if red else [], **kw}  # fmt: skip
+        with self.db.session() as s:
+            made = alerts_service.create_draft(s, self.actor, AlertCreate(**data))
+            return Rec(made.id, secret)
+
+    def issued_alert(self, tlp: str = "CLEAR", **kw: Any) -> Rec:
+        """An issued alert whose escalation chain names every user on file, so any of them
+        may acknowledge it."""
+        rec = self.alert(tlp, **kw)
+        with self.db.session() as s:
+            everyone = list(s.scalars(select(User.id)))
+            chain = EscalationChain(name=f"Everyone {next(_serial)}",
+                                    steps=[{"after_minutes": 30, "user_ids": everyone}])
+            s.add(chain)
+            s.flush()
+            lifecycle.issue(s, self.actor, rec.id, IssueIn(escalation_chain_id=chain.id))
+        return rec
 
     def risk_model(self, tlp: str = "CLEAR") -> Rec:
         """A trained model on a small synthetic table (models have no sharing level)."""

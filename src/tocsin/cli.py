@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tocsin.cli_alerts import alerts_app
 from tocsin.cli_crosscheck import crosscheck_app
 from tocsin.cli_risk import risk_app
 from tocsin.cli_screening import screen_command, watchlist_app
@@ -44,6 +45,7 @@ app.add_typer(evidence_app, name="evidence")
 app.add_typer(crosscheck_app, name="crosscheck")
 app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(risk_app, name="risk")
+app.add_typer(alerts_app, name="alerts")
 app.command("screen")(screen_command)
 
 console = Console(stderr=True)

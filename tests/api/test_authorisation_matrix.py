@@ -40,7 +40,8 @@ PARAM_KIND = {
     "source_id": "source", "consent_id": "consent", "item_id": "intervention",
     "evidence_id": "evidence", "match_id": "match", "record_id": "person",
     "assessment_id": "assessment", "watch_id": "watch", "run_id": "forecast_run",
-    "model_id": "risk_model",
+    "model_id": "risk_model", "alert_id": "alert",
+    "subscription_id": "subscription",
 }  # fmt: skip
 
 
@@ -87,6 +88,16 @@ def _const(body: dict[str, Any]) -> Body:
 
 R, W = Permission.READ, Permission.WRITE
 ACLED_FILE = acled_csv([acled(1, "2024-05-02")])
+CAP_FILE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>partner-17</identifier>
+<sender>ews@partner.example</sender><sent>2025-03-01T08:00:00+03:00</sent><status>Actual</status>
+<msgType>Alert</msgType><scope>Public</scope><info><category>Security</category>
+<event>Threat to a community</event><urgency>Immediate</urgency><severity>Severe</severity>
+<certainty>Likely</certainty><headline>Militia gathering near the river camp</headline>
+<area><areaDesc>River camp</areaDesc></area></info></alert>"""
+A = Permission.ALERT
+NEW_ALERT = {"title": "Armed men near the school", "severity": "severe", "urgency": "immediate",
+             "certainty": "likely", "category": "school_or_hospital_attack", "tlp": "GREEN"}
 EDIT = _const({"description": "edited"})
 EMPTY = _const({})
 V = "/api/v1"
@@ -286,6 +297,44 @@ MATRIX: dict[tuple[str, str], Row] = {
         upload_bytes=ACLED_FILE,
     ),
     ("POST", f"{V}/risk/events/sync"): Row(Permission.ASSESS),
+    # Anyone signed in manages their own subscriptions; the seeded ones are someone else's.
+    ("GET", f"{V}/alert-subscriptions"): Row(R),
+    ("POST", f"{V}/alert-subscriptions"): Row(
+        R, ok=201,
+        body=lambda c: {"name": f"Mine {c.n()}", "channel": "email", "address": "me@example.org"},
+    ),
+    ("PATCH", f"{V}/alert-subscriptions/{{subscription_id}}"): Row(
+        Permission.MANAGE_SUBSCRIPTIONS, body=_const({"name": "Renamed desk"})
+    ),
+    ("DELETE", f"{V}/alert-subscriptions/{{subscription_id}}"): Row(
+        Permission.MANAGE_SUBSCRIPTIONS, ok=204, fresh=True
+    ),
+    ("POST", f"{V}/alert-subscriptions/{{subscription_id}}/test"): Row(
+        Permission.MANAGE_SUBSCRIPTIONS
+    ),
+    ("GET", f"{V}/alerts"): Row(R),
+    ("POST", f"{V}/alerts"): Row(A, ok=201, body=_const(NEW_ALERT)),
+    ("POST", f"{V}/alerts/cap"): Row(A, ok=201, upload=True, upload_bytes=CAP_FILE),
+    ("GET", f"{V}/alerts/feed.atom"): Row(R),
+    ("GET", f"{V}/alerts/{{alert_id}}"): Row(R, shows=True),
+    ("PATCH", f"{V}/alerts/{{alert_id}}"): Row(A, body=_const({"instruction": "Stay indoors"})),
+    ("POST", f"{V}/alerts/{{alert_id}}/issue"): Row(A, fresh=True, body=EMPTY),
+    ("POST", f"{V}/alerts/{{alert_id}}/update"): Row(
+        A, target="issued_alert", fresh=True, body=_const({"instruction": "Leave by the north"})
+    ),
+    ("POST", f"{V}/alerts/{{alert_id}}/cancel"): Row(
+        A, target="issued_alert", fresh=True, body=_const({"reason": "a false report"})
+    ),
+    ("POST", f"{V}/alerts/{{alert_id}}/close"): Row(
+        A, target="issued_alert", fresh=True, body=EMPTY
+    ),
+    # Its escalation chain names every user, so any role on it may acknowledge.
+    ("POST", f"{V}/alerts/{{alert_id}}/acknowledge"): Row(R, target="issued_alert", fresh=True),
+    ("POST", f"{V}/alerts/{{alert_id}}/actions"): Row(
+        A, ok=201, target="issued_alert", body=_const({"kind": "urgent_appeal"})
+    ),
+    ("GET", f"{V}/alerts/{{alert_id}}/cap.xml"): Row(R, target="issued_alert", shows=True),
+    ("GET", f"{V}/alerts/{{alert_id}}/cap.json"): Row(R, target="issued_alert", shows=True),
     ("GET", f"{V}/vocabularies"): Row(R),
     ("GET", f"{V}/vocabularies/{{name}}"): Row(R),
     ("POST", f"{V}/vocabularies/{{name}}/terms"): Row(
@@ -441,6 +490,7 @@ LISTS = {
     "consents": (f"{V}/consents?person_id={{id}}", "consent", "person"),
     "interventions": (f"{V}/interventions", "intervention", None),
     "evidence": (f"{V}/evidence?event_id={{id}}", "evidence", "event"),
+    "alerts": (f"{V}/alerts", "alert", None),
 }
 ONE = {
     "event": "events",
@@ -451,6 +501,7 @@ ONE = {
     "consent": "consents",
     "intervention": "interventions",
     "evidence": "evidence",
+    "alert": "alerts",
 }
 
 

@@ -11,6 +11,8 @@ from tocsin import __version__
 from tocsin.api import problems, upload_spool
 from tocsin.api.routers import (
     acts,
+    alert_subscriptions,
+    alerts,
     audit,
     auth,
     consents,
@@ -49,6 +51,8 @@ ROUTERS = (
     screening,
     risk,
     risk_data,
+    alerts,
+    alert_subscriptions,
     vocabularies,
     audit,
 )

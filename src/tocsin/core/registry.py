@@ -8,6 +8,9 @@ from tocsin.core.db import Base
 
 
 def load_models() -> MetaData:
+    import tocsin.alerts.delivery_models
+    import tocsin.alerts.models
+    import tocsin.alerts.rule_models
     import tocsin.cases.models
     import tocsin.core.models
     import tocsin.crosscheck.models

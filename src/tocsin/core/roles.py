@@ -32,6 +32,8 @@ class Permission(StrEnum):
     ASSESS = "assess"  # write risk assessments and import event data
     APPROVE = "approve"  # approve or return a colleague's risk assessment
     FORECAST = "forecast"  # train and run the statistical risk model
+    ALERT = "alert"  # raise, edit, issue, update, cancel and close early-warning alerts
+    MANAGE_SUBSCRIPTIONS = "manage_subscriptions"  # everyone's alert subscriptions, not one's own
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ ROLE_RULES: dict[Role, RoleRule] = {
     Role.ANALYST: RoleRule(
         TLP.AMBER_STRICT,
         frozenset({Permission.READ, Permission.WRITE, Permission.CHANGE_STATUS, Permission.EXPORT,
-                   Permission.RESOLVE, Permission.ASSESS}),
+                   Permission.RESOLVE, Permission.ASSESS, Permission.ALERT}),
     ),
     Role.DOCUMENTER: RoleRule(
         TLP.AMBER_STRICT,

@@ -40,6 +40,22 @@ class Settings:
     login_window_s: int = 15 * 60
     cookie_secure: bool = False
     default_page_size: int = 50
+    # Alert delivery (alerts/worker.py): the mail relay, the public address links point at,
+    # and how the outbox worker paces, retries and gives up.
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_tls: str = "starttls"  # starttls, tls (implicit, port 465) or none (loopback relay only)
+    smtp_ca_file: str = ""  # a private relay's certificate authority; empty: the system's
+    mail_from: str = "tocsin@localhost"
+    public_url: str = "http://localhost:8000"
+    alert_workers: int = 8
+    alert_max_attempts: int = 12
+    alert_retry_base_s: float = 30.0
+    alert_send_timeout_s: float = 10.0
+    alert_lease_s: float = 60.0
+    alert_poll_s: float = 0.2
 
     def check_production(self) -> None:
         """Refuse to run a production server on development defaults."""
@@ -72,6 +88,20 @@ def load_settings() -> Settings:
         login_max_failures=int(_env("LOGIN_MAX_FAILURES", "5")),
         login_window_s=int(_env("LOGIN_WINDOW", str(15 * 60))),
         cookie_secure=_env_bool("COOKIE_SECURE", False),
+        smtp_host=_env("SMTP_HOST", "localhost"),
+        smtp_port=int(_env("SMTP_PORT", "587")),
+        smtp_user=_env("SMTP_USER", ""),
+        smtp_password=_env("SMTP_PASSWORD", ""),
+        smtp_tls=_env("SMTP_TLS", "starttls").strip().lower(),
+        smtp_ca_file=_env("SMTP_CA_FILE", ""),
+        mail_from=_env("MAIL_FROM", "tocsin@localhost"),
+        public_url=_env("PUBLIC_URL", "http://localhost:8000").rstrip("/"),
+        alert_workers=int(_env("ALERT_WORKERS", "8")),
+        alert_max_attempts=int(_env("ALERT_MAX_ATTEMPTS", "12")),
+        alert_retry_base_s=float(_env("ALERT_RETRY_BASE", "30")),
+        alert_send_timeout_s=float(_env("ALERT_SEND_TIMEOUT", "10")),
+        alert_lease_s=float(_env("ALERT_LEASE", "60")),
+        alert_poll_s=float(_env("ALERT_POLL", "0.2")),
     )
 
 

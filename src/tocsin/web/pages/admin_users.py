@@ -49,6 +49,8 @@ PERMISSION_NAMES = {
     Permission.ASSESS: N_("write risk assessments"),
     Permission.APPROVE: N_("approve risk assessments"),
     Permission.FORECAST: N_("train and run the risk model"),
+    Permission.ALERT: N_("raise and issue alerts"),
+    Permission.MANAGE_SUBSCRIPTIONS: N_("manage everyone's alert subscriptions"),
 }
 
 

@@ -1,0 +1,1 @@
+"""Early warnings: alert records, CAP 1.2, rules, subscriptions, delivery outbox, escalation."""
