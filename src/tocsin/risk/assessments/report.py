@@ -9,8 +9,6 @@ above the reader's clearance are only counted.
 
 from __future__ import annotations
 
-from typing import Any
-
 from babel import Locale, UnknownLocaleError
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
@@ -28,6 +26,7 @@ from tocsin.risk.assessments.schemas import AssessmentPublic, RatingPublic
 from tocsin.risk.assessments.views import KIND, load, public
 from tocsin.risk.framework.spec import ENGLISH
 from tocsin.risk.framework.store import get_framework
+from tocsin.risk.pdf import html_to_pdf
 from tocsin.vault.models import Evidence
 
 _env = Environment(
@@ -76,18 +75,9 @@ def export_pdf(
     session: Session, actor: Actor, assessment_id: str, language: str = ENGLISH
 ) -> bytes:
     """The report as PDF bytes; the export is audited."""
-    html = render_html(session, actor, assessment_id, language)
-    from weasyprint import HTML  # heavy: loaded on first export only
-
-    pdf: bytes = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    pdf = html_to_pdf(render_html(session, actor, assessment_id, language))
     audit.record(session, actor, audit.Action.EXPORT, KIND, assessment_id, {"format": "pdf"})
     return pdf
-
-
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-    # The template links nothing; a URL in it could only come from user text, and must not
-    # make the server fetch anything.
-    raise ValueError(f"external resources are not loaded: {url}")
 
 
 def _country_name(code: str, language: str) -> str:

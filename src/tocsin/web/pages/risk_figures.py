@@ -11,25 +11,11 @@ from typing import Any
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
-from tocsin.risk.assessments.scale import Level, Status
 from tocsin.risk.country_codes import numeric_for_iso
 from tocsin.risk.horizon_levels import FORECAST_BANDS, forecast_level
 from tocsin.risk.ranking import RankedCountry
-from tocsin.web.i18n import N_
 from tocsin.web.pages.dashboard import country_names
-
-LEVEL_WORDS: dict[str, str] = {
-    Level.LOW.code: N_("low"),
-    Level.MODERATE.code: N_("moderate"),
-    Level.HIGH.code: N_("high"),
-    Level.VERY_HIGH.code: N_("very high"),
-}
-
-STATUS_WORDS: dict[str, str] = {
-    Status.DRAFT.value: N_("draft"),
-    Status.IN_REVIEW.value: N_("in review"),
-    Status.APPROVED.value: N_("approved"),
-}
+from tocsin.web.pages.risk_assessments_words import LEVELS, STATUSES
 
 
 @dataclass(frozen=True)
@@ -102,8 +88,8 @@ def page_words(lang: str) -> dict[str, Any]:
     """What every template of these pages gets: level words and the formatters."""
     names = country_names(lang)
     return {
-        "level_words": LEVEL_WORDS,
-        "status_words": STATUS_WORDS,
+        "level_words": LEVELS,  # the assessment pages' words: a level reads the same everywhere
+        "status_words": STATUSES,
         "band": lambda p: forecast_level(p).code,
         "pct": lambda p, digits=1: percent(p, lang, digits),
         "pts": lambda p, signed=True: points(p, lang, signed),

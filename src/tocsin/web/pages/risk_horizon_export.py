@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -16,6 +15,7 @@ from tocsin.core.clock import utcnow
 from tocsin.core.tlp import TLP
 from tocsin.risk.horizon import HorizonScan, horizon_scan
 from tocsin.risk.horizon_export import csv_rows, may_export, record_export, scan_tlp
+from tocsin.risk.pdf import html_to_pdf
 from tocsin.risk.ranking import TOP
 from tocsin.web.forms import FormState
 from tocsin.web.pages.risk_figures import page_words
@@ -32,12 +32,6 @@ def _scan(request: Request, session: SessionDep, who: Viewer) -> HorizonScan:
     return horizon_scan(session, who.actor, request.app.state.settings, since)
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-    # The report links nothing; a URL in it could only come from what someone typed, and must
-    # not make the server fetch anything.
-    raise ValueError(f"external resources are not loaded: {url}")
-
-
 def report_html(scan: HorizonScan, who: Viewer) -> str:
     return env.get_template("risk/horizon_report.html").render(
         lang=who.lang, scan=scan, top=TOP, tlp=TLP(scan_tlp(scan)).label,
@@ -52,9 +46,7 @@ def _download(name: str) -> dict[str, str]:
 @router.get("/risk/horizon.pdf")
 def horizon_pdf(request: Request, session: SessionDep, who: PageViewer) -> Response:
     scan = _scan(request, session, who)
-    from weasyprint import HTML  # heavy: loaded on the first report only
-
-    pdf = HTML(string=report_html(scan, who), url_fetcher=_no_fetch).write_pdf()
+    pdf = html_to_pdf(report_html(scan, who))
     record_export(session, who.actor, scan, "pdf")
     name = f"horizon-scan-{utcnow().date().isoformat()}.pdf"
     return Response(pdf, media_type="application/pdf", headers=_download(name))
