@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/tocsin init
 	$(BIN)/tocsin demo load --if-empty
-	$(BIN)/tocsin serve --host 127.0.0.1 --port 8000
+	$(BIN)/tocsin serve --host 127.0.0.1 --port 8000 --with-worker
 
 ## test: lint and type checks, then the whole suite on SQLite and on a throwaway PostgreSQL
 test: $(STAMP)

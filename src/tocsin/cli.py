@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -23,6 +25,7 @@ from tocsin.cli_screening import screen_command, watchlist_app
 from tocsin.core.errors import TocsinError
 
 if TYPE_CHECKING:
+    from tocsin.alerts.background import BackgroundWorker
     from tocsin.core.access import Actor
     from tocsin.core.db import Database
     from tocsin.core.settings import Settings
@@ -167,20 +170,50 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only).")] = 1,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--with-worker",
+            help="Also run the alert worker (rules, escalation, delivery) in this process.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the pages and the API."""
     import uvicorn
 
     os.environ.setdefault("TOCSIN_DATA_DIR", str(Path("./var").resolve()))
     console.print(f"Tocsin on http://{host}:{port}  (API: /api/v1, OpenAPI: /api/openapi.json)")
-    uvicorn.run(
-        "tocsin.api.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=False,
-        log_level="info",
-    )
+    # One machine, one command: without a worker, issued alerts would wait in the outbox.
+    background = _background_worker() if with_worker else None
+    # Uvicorn stops on SIGTERM and then raises the signal again; a handler that exits (rather
+    # than the default, which kills the process at once) lets the worker finish its sends.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    try:
+        uvicorn.run(
+            "tocsin.api.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=False,
+            log_level="info",
+        )
+    finally:
+        if background is not None:
+            background.stop()
+
+
+def _exit_cleanly(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def _background_worker() -> BackgroundWorker:
+    from tocsin.alerts.background import BackgroundWorker
+
+    settings, db = _store()
+    worker = BackgroundWorker(db, settings)
+    worker.start()
+    console.print("alert worker running in the background")
+    return worker
 
 
 @user_app.command("add")
