@@ -391,6 +391,7 @@ def demo_load(
     ] = True,
 ) -> None:
     """Load the fictional demo dataset (and demo accounts for each role)."""
+    from tocsin.alerts.demo import load_demo_alerts
     from tocsin.cases.demo import write_demo
     from tocsin.cases.demo_accounts import demo_email, ensure_demo_accounts, store_has_events
     from tocsin.cases.importer import import_cases as run
@@ -424,6 +425,8 @@ def demo_load(
         with console.status("demo: risk assessments, forecasts, event data"), db.session() as s:
             risk = load_demo_risk(s, actor, analyst, coordinator, default_path(settings),
                                   shared_folder() if forecast else None)  # fmt: skip
+        with console.status("demo: alerts"), db.session() as s:
+            alerts = load_demo_alerts(s, coordinator, analyst)
     _report("demo loaded", report)
     console.print(f"{files} demo evidence files added; {found} pairs proposed for review")
     console.print(
@@ -431,6 +434,7 @@ def demo_load(
         f"{'' if risk.forecast_runs else ' (no ../shared/data/ewp beside the checkout)'}, "
         f"{risk.events_synced} events in the event data"
     )
+    console.print(f"{alerts} demo alerts")
 
 
 @evidence_app.command("add")
