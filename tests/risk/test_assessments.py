@@ -104,6 +104,26 @@ def test_editing_replaces_the_ratings_given_and_rederives(
     assert cleared.admin_area is None and cleared.summary == "Calmer after the truce."
 
 
+def test_an_edit_by_a_lower_clearance_keeps_the_records_it_cannot_see(
+    db: Database, make_actor: MakeActor
+) -> None:
+    coordinator, analyst = make_actor(Role.COORDINATOR), make_actor(Role.ANALYST)
+    seed = Seeder(db, coordinator)
+    red, green = seed.event("RED"), seed.event("GREEN")
+    with db.session() as s:
+        made = create_assessment(s, coordinator, draft(tlp="GREEN", ratings=[
+            rate("RF1.1", event_ids=[red.id, green.id])]))  # fmt: skip
+    with db.session() as s:  # the analyst sees only the GREEN event and re-rates the indicator
+        shown = get_assessment(s, analyst, made.id)
+        assert shown.ratings[0].event_ids == [green.id] and shown.ratings[0].hidden_links == 1
+        update_assessment(s, analyst, made.id, AssessmentUpdate(ratings=[
+            rate("RF1.1", rating="serious", event_ids=[])]))  # fmt: skip
+    with db.session() as s:
+        after = get_assessment(s, coordinator, made.id).ratings[0]
+    assert after.rating == "serious"
+    assert after.event_ids == [red.id]  # kept; the GREEN one the analyst removed is gone
+
+
 def test_bad_input_is_refused_naming_the_field(db: Database, make_actor: MakeActor) -> None:
     analyst, coordinator = make_actor(Role.ANALYST), make_actor(Role.COORDINATOR)
     hidden = Seeder(db, coordinator).event("RED")  # above the analyst's clearance

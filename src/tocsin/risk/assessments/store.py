@@ -32,7 +32,7 @@ from tocsin.risk.assessments.schemas import (
     GroupIn,
     RatingIn,
 )
-from tocsin.risk.assessments.views import KIND, derivation_of, load, public
+from tocsin.risk.assessments.views import KIND, derivation_of, hidden_links, load, public
 from tocsin.risk.framework.store import Structure, current_version, structure
 from tocsin.risk.models import (
     RiskAssessment,
@@ -91,7 +91,12 @@ def update_assessment(
     if data.ratings:
         struct = structure(session, row.framework_version)
         checked = check_ratings(session, actor, struct, data.ratings)
+        rated = {c.indicator for c in checked if c.rating is not Rating.NOT_ASSESSED}
+        kept = hidden_links(session, actor, row.id, rated)
         _write_ratings(session, row, checked)
+        session.add_all(RiskAssessmentLink(assessment_id=row.id, indicator=indicator,
+                                           target_type=kind, target_id=target)
+                        for indicator, kind, target in kept)  # fmt: skip
         _rederive(session, row, struct)
         changed.append("ratings")
     if changed:

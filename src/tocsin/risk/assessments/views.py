@@ -121,10 +121,34 @@ def _visible_links(
     session: Session, actor: Actor, assessment_id: str
 ) -> dict[tuple[str, str], list[str]]:
     """{(indicator, target_type): ids the actor may see}; the rest under (indicator, "hidden")."""
-    rows = list(session.scalars(
+    rows = _links(session, assessment_id)
+    visible = _seen(session, actor, rows)
+    out: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        seen = (r.target_type, r.target_id) in visible
+        out.setdefault((r.indicator, r.target_type if seen else "hidden"), []).append(r.target_id)
+    return out
+
+
+def hidden_links(
+    session: Session, actor: Actor, assessment_id: str, indicators: set[str]
+) -> list[tuple[str, str, str]]:
+    """(indicator, target_type, target_id) of the records cited under ``indicators`` that the
+    actor cannot see: an edit by someone of lower clearance must keep them, not drop them."""
+    rows = [r for r in _links(session, assessment_id) if r.indicator in indicators]
+    visible = _seen(session, actor, rows)
+    return [(r.indicator, r.target_type, r.target_id) for r in rows
+            if (r.target_type, r.target_id) not in visible]  # fmt: skip
+
+
+def _links(session: Session, assessment_id: str) -> list[RiskAssessmentLink]:
+    return list(session.scalars(
         select(RiskAssessmentLink).where(RiskAssessmentLink.assessment_id == assessment_id)
         .order_by(RiskAssessmentLink.target_type, RiskAssessmentLink.target_id)
     ))  # fmt: skip
+
+
+def _seen(session: Session, actor: Actor, rows: list[RiskAssessmentLink]) -> set[tuple[str, str]]:
     visible: set[tuple[str, str]] = set()
     for _, kind, model in LINK_KINDS:
         ids = sorted({r.target_id for r in rows if r.target_type == kind})
@@ -132,11 +156,7 @@ def _visible_links(
             query = select(model.id).where(model.id.in_(ids))
             found = session.execute(query.add_columns(model.tlp, model.created_by)).all()
             visible |= {(kind, f.id) for f in found if actor.may_see(f.tlp, f.created_by)}
-    out: dict[tuple[str, str], list[str]] = {}
-    for r in rows:
-        seen = (r.target_type, r.target_id) in visible
-        out.setdefault((r.indicator, r.target_type if seen else "hidden"), []).append(r.target_id)
-    return out
+    return visible
 
 
 def history(
