@@ -307,6 +307,32 @@ class Seeder:
             lifecycle.issue(s, self.actor, rec.id, IssueIn(escalation_chain_id=chain.id))
         return rec
 
+    def escalation_chain(self, tlp: str = "CLEAR") -> Rec:
+        """A one-step chain calling the seeder. Chains have no sharing level and name only
+        staff accounts: the secret is stored nowhere, so no reply can show it."""
+        from tocsin.alerts import chains
+        from tocsin.alerts.escalation_schemas import ChainCreate, StepIn
+
+        step = StepIn(after_minutes=30, user_ids=[self.actor.user_id])
+        data = ChainCreate(name=f"Chain {next(_serial)}", steps=[step])
+        with self.db.session() as s:
+            made = chains.create_chain(s, self.actor, data)
+            return Rec(made.id, self._secret("chain", tlp))
+
+    def alert_rule(self, tlp: str = "CLEAR") -> Rec:
+        """A weekly killings threshold for Qaranthia, named with the secret."""
+        from tocsin.alerts.rules import service as rules_service
+        from tocsin.alerts.rules.schemas import RuleCreate
+
+        secret = self._secret("rule", tlp)
+        data = RuleCreate.model_validate({
+            "name": f"Killings {secret}", "kind": "act_threshold", "tlp": tlp,
+            "params": {"country": "XQ", "act_types": ["killing"], "threshold": 3},
+            "category": "community_threat", "severity": "severe", "urgency": "immediate",
+            "certainty": "likely"})  # fmt: skip
+        with self.db.session() as s:
+            return Rec(rules_service.create_rule(s, self.actor, data).id, secret)
+
     def risk_model(self, tlp: str = "CLEAR") -> Rec:
         """A trained model on a small synthetic table (models have no sharing level)."""
         import tempfile

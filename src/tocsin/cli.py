@@ -392,6 +392,7 @@ def demo_load(
 ) -> None:
     """Load the fictional demo dataset (and demo accounts for each role)."""
     from tocsin.alerts.demo import load_demo_alerts
+    from tocsin.alerts.rules.demo import load_demo_rules
     from tocsin.cases.demo import write_demo
     from tocsin.cases.demo_accounts import demo_email, ensure_demo_accounts, store_has_events
     from tocsin.cases.importer import import_cases as run
@@ -425,8 +426,9 @@ def demo_load(
         with console.status("demo: risk assessments, forecasts, event data"), db.session() as s:
             risk = load_demo_risk(s, actor, analyst, coordinator, default_path(settings),
                                   shared_folder() if forecast else None)  # fmt: skip
-        with console.status("demo: alerts"), db.session() as s:
-            alerts = load_demo_alerts(s, coordinator, analyst)
+        with console.status("demo: alerts and alert rules"), db.session() as s:
+            alerts = load_demo_alerts(s, coordinator, analyst, actor)
+            rules = load_demo_rules(s, coordinator) if alerts else 0  # once, like the alerts
     _report("demo loaded", report)
     console.print(f"{files} demo evidence files added; {found} pairs proposed for review")
     console.print(
@@ -434,7 +436,7 @@ def demo_load(
         f"{'' if risk.forecast_runs else ' (no ../shared/data/ewp beside the checkout)'}, "
         f"{risk.events_synced} events in the event data"
     )
-    console.print(f"{alerts} demo alerts")
+    console.print(f"{alerts} demo alerts, {rules} alert rules (try a dry run at /alerts/rules)")
 
 
 @evidence_app.command("add")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+from datetime import datetime
 from types import FrameType
 from typing import Annotated
 
@@ -81,6 +82,102 @@ def retry_dead_command(
         with db.session() as session:
             n = outbox.requeue_dead(session, utcnow(), alert)
     console.print(f"{n} dead deliveries are due again")
+
+
+rules_app = typer.Typer(help="Alert rules over the data.", no_args_is_help=True)
+alerts_app.add_typer(rules_app, name="rules")
+RuleUser = Annotated[
+    str | None,
+    typer.Option("--user", "-u", envvar="TOCSIN_USER", help="Email of the account acting."),
+]
+
+
+@rules_app.command("list")
+def rules_list_command(user: RuleUser = None) -> None:
+    """The alert rules you may see, with how often each fired."""
+    from rich.table import Table
+
+    from tocsin.alerts.rules import service
+    from tocsin.cli import _actor, _errors, _store, console
+
+    with _errors():
+        _, db = _store()
+        actor = _actor(db, user)
+        with db.session() as session:
+            rules = service.list_rules(session, actor)
+    table = Table("id", "name", "kind", "enabled", "TLP", "firings", "last fired")
+    for r in rules:
+        last = r.last_fired_at.strftime("%Y-%m-%d %H:%M") if r.last_fired_at else ""
+        table.add_row(r.id, r.name, r.kind, "yes" if r.enabled else "no", r.tlp,
+                      str(r.firings), last)  # fmt: skip
+    console.print(table)
+
+
+@rules_app.command("dry-run")
+def rules_dry_run_command(
+    rule_id: Annotated[str, typer.Argument(help="The rule's id (see `tocsin alerts rules list`).")],
+    start: Annotated[
+        datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day replayed.")
+    ],
+    end: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day replayed.")],
+    user: RuleUser = None,
+) -> None:
+    """What a rule would have raised over a past period, window by window; writes nothing."""
+    from rich.table import Table
+
+    from tocsin.alerts.rules import dry_runs
+    from tocsin.cli import _actor, _errors, _progress, _store, console
+    from tocsin.risk.events.store import default_path
+
+    with _errors():
+        settings, db = _store()
+        actor = _actor(db, user)
+        path = default_path(settings)
+        with _progress("windows replayed") as update, db.session() as session:
+            report = dry_runs.dry_run_report(session, actor, rule_id, start.date(), end.date(),
+                                            events_path=path, progress=update)  # fmt: skip
+    table = Table("from", "to", "area", "count", "baseline", "events", "title")
+    for f in report.findings:
+        base = f"{f.baseline_mean:.2f}" if f.baseline_mean is not None else ""
+        table.add_row(f.window_start.isoformat(), f.window_end.isoformat(), f.area,
+                      str(f.count), base, str(f.events), f.title)  # fmt: skip
+    console.print(table)
+    n = len(report.findings)
+    plural = "" if n == 1 else "s"
+    console.print(f"{n} alert{plural} would have been raised over {report.windows} windows, "
+                  f"counting records up to TLP:{report.counted_tlp}")  # fmt: skip
+
+
+@rules_app.command("run")
+def rules_run_command() -> None:
+    """Evaluate every enabled rule once, now, and raise what they find (for cron)."""
+    from tocsin.alerts.rules.runner import run_rules
+    from tocsin.cli import _errors, _store, console
+    from tocsin.core.clock import utcnow
+    from tocsin.risk.events.store import default_path
+
+    with _errors():
+        settings, db = _store()
+        with db.session() as session:
+            raised = run_rules(session, utcnow(), default_path(settings))
+    console.print(f"{raised} alert{'' if raised == 1 else 's'} raised by rules")
+
+
+@alerts_app.command("escalate")
+def escalate_command() -> None:
+    """Run the escalation clock once (the worker runs it on its own every few seconds).
+
+    Every live alert nobody acknowledged by its deadline calls the next step of its escalation
+    chain; the notices join the outbox, for the worker to send."""
+    from tocsin.alerts.escalation import escalate_due
+    from tocsin.cli import _errors, _store, console
+    from tocsin.core.clock import utcnow
+
+    with _errors():
+        settings, db = _store()
+        with db.session() as session:
+            n = escalate_due(session, utcnow(), settings.public_url)
+    console.print(f"{n} alerts moved along their escalation chain")
 
 
 if __name__ == "__main__":  # `python -m tocsin.cli_alerts worker`, as the tests start it

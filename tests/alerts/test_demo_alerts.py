@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.conftest import MakeActor
 from tests.seeding import Seeder
 
-from tocsin.alerts import service
+from tocsin.alerts import chains, service
 from tocsin.alerts.demo import load_demo_alerts
 from tocsin.alerts.service import AlertFilters
 from tocsin.core.db import Database
@@ -21,9 +21,9 @@ def test_demo_alerts_cover_each_state_and_load_once(db: Database, make_actor: Ma
         event = seed.event("GREEN", place={"country": "XQ", "admin_area": area},
                            start="2025-11-02")  # fmt: skip
     with db.session() as s:
-        assert load_demo_alerts(s, coordinator, analyst) == 4
+        assert load_demo_alerts(s, coordinator, analyst, admin) == 4
     with db.session() as s:
-        assert load_demo_alerts(s, coordinator, analyst) == 0
+        assert load_demo_alerts(s, coordinator, analyst, admin) == 0
         listed = service.list_alerts(s, coordinator, AlertFilters(), 1, 50).items
         assert sorted(a.state for a in listed) == ["closed", "draft", "issued", "issued"]
         issued = [a for a in listed if a.state == "issued"]
@@ -40,3 +40,6 @@ def test_demo_alerts_cover_each_state_and_load_once(db: Database, make_actor: Ma
         assert overdue.ack_deadline is not None and overdue.issued_at is not None
         assert (overdue.ack_deadline - overdue.issued_at).total_seconds() == 60
         assert event.id in overdue.links.event_ids
+        assert overdue.escalation_chain_id is not None
+        chain = chains.get_chain(s, coordinator, overdue.escalation_chain_id)
+        assert [step.user_ids for step in chain.steps] == [[coordinator.user_id], [admin.user_id]]

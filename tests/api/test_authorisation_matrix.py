@@ -41,7 +41,8 @@ PARAM_KIND = {
     "evidence_id": "evidence", "match_id": "match", "record_id": "person",
     "assessment_id": "assessment", "watch_id": "watch", "run_id": "forecast_run",
     "model_id": "risk_model", "alert_id": "alert",
-    "subscription_id": "subscription",
+    "subscription_id": "subscription", "chain_id": "escalation_chain",
+    "rule_id": "alert_rule",
 }  # fmt: skip
 
 
@@ -98,6 +99,9 @@ CAP_FILE = b"""<?xml version="1.0" encoding="UTF-8"?>
 A = Permission.ALERT
 NEW_ALERT = {"title": "Armed men near the school", "severity": "severe", "urgency": "immediate",
              "certainty": "likely", "category": "school_or_hospital_attack", "tlp": "GREEN"}
+NEW_RULE = {"name": "Killings this week", "kind": "act_threshold", "tlp": "GREEN",
+            "params": {"country": "XQ", "threshold": 3}, "category": "community_threat",
+            "severity": "severe", "urgency": "immediate", "certainty": "likely"}  # fmt: skip
 EDIT = _const({"description": "edited"})
 EMPTY = _const({})
 V = "/api/v1"
@@ -335,6 +339,37 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("GET", f"{V}/alerts/{{alert_id}}/cap.xml"): Row(R, target="issued_alert", shows=True),
     ("GET", f"{V}/alerts/{{alert_id}}/cap.json"): Row(R, target="issued_alert", shows=True),
+    ("GET", f"{V}/alerts/{{alert_id}}/escalations"): Row(R, target="issued_alert"),
+    # Chains have no sharing level: readable by anyone who handles alerts, whatever their level.
+    ("GET", f"{V}/escalation-chains"): Row(A),
+    ("POST", f"{V}/escalation-chains"): Row(
+        Permission.MANAGE_ALERTING, ok=201,
+        body=lambda c: {"name": f"Matrix chain {c.n()}",
+                        "steps": [{"after_minutes": 20, "user_ids": [c.owner.user_id]}]},
+    ),
+    ("GET", f"{V}/escalation-chains/{{chain_id}}"): Row(A, any_level=True),
+    ("PATCH", f"{V}/escalation-chains/{{chain_id}}"): Row(
+        Permission.MANAGE_ALERTING, any_level=True,
+        body=lambda c: {"name": f"Renamed chain {c.n()}"},
+    ),
+    ("DELETE", f"{V}/escalation-chains/{{chain_id}}"): Row(
+        Permission.MANAGE_ALERTING, ok=204, fresh=True, any_level=True
+    ),
+    # Rules carry a sharing level: seen by alert staff cleared to it, written by coordinators.
+    ("GET", f"{V}/alert-rules"): Row(A),
+    ("POST", f"{V}/alert-rules"): Row(Permission.MANAGE_ALERTING, ok=201, body=_const(NEW_RULE)),
+    ("POST", f"{V}/alert-rules/dry-run"): Row(
+        A, body=_const({"rule": NEW_RULE, "from": "2024-01-01", "to": "2024-03-31"})
+    ),
+    ("GET", f"{V}/alert-rules/{{rule_id}}"): Row(A, shows=True),
+    ("PATCH", f"{V}/alert-rules/{{rule_id}}"): Row(
+        Permission.MANAGE_ALERTING, body=_const({"params": {"threshold": 5}})
+    ),
+    ("DELETE", f"{V}/alert-rules/{{rule_id}}"): Row(Permission.MANAGE_ALERTING, ok=204),
+    ("POST", f"{V}/alert-rules/{{rule_id}}/dry-run"): Row(
+        A, body=_const({"from": "2024-01-01", "to": "2024-03-31"})
+    ),
+    ("GET", f"{V}/alert-rules/{{rule_id}}/firings"): Row(A),
     ("GET", f"{V}/vocabularies"): Row(R),
     ("GET", f"{V}/vocabularies/{{name}}"): Row(R),
     ("POST", f"{V}/vocabularies/{{name}}/terms"): Row(

@@ -5,14 +5,29 @@ crash can neither lose it nor send an alert that was never committed. Its ``idem
 ("<alert identifier>:<version>:<subscription id>") is unique: enqueueing twice is a no-op, and
 receivers see the same key on a retry so they can drop a duplicate. A worker claims a row by
 setting ``locked_by`` and ``locked_until``; a row whose lock has run out is claimable again.
+
+Most rows carry an alert version to a subscription (``purpose`` "alert"). An escalation notice
+(``purpose`` "escalation", alerts/escalation.py) goes to one person's account email instead:
+``recipient_user_id`` is set and ``subscription_id`` is empty; exactly one of the two is set.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tocsin.alerts import models as _alert_tables  # noqa: F401 - registers "alerts" for the FK
@@ -49,16 +64,32 @@ class AlertSubscription(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class DeliveryPurpose(StrEnum):
+    ALERT = "alert"  # an alert version, to a subscription
+    ESCALATION = "escalation"  # "nobody acknowledged this: you are next", to a person
+
+
 class AlertDelivery(Base):
-    """One version of one alert to one subscription: the outbox row and its delivery record."""
+    """One version of one alert to one subscription (or one escalation notice to one person):
+    the outbox row and its delivery record."""
 
     __tablename__ = "alert_deliveries"
-    __table_args__ = (Index("ix_alert_deliveries_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
+        CheckConstraint("(subscription_id IS NULL) <> (recipient_user_id IS NULL)",
+                        name="one_recipient"),
+    )  # fmt: skip
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     alert_id: Mapped[str] = mapped_column(ForeignKey("alerts.id"), index=True)
     alert_version: Mapped[int] = mapped_column(Integer)
-    subscription_id: Mapped[str] = mapped_column(ForeignKey("alert_subscriptions.id"))
+    subscription_id: Mapped[str | None] = mapped_column(
+        ForeignKey("alert_subscriptions.id"), nullable=True
+    )
+    recipient_user_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    purpose: Mapped[str] = mapped_column(
+        String(12), default=DeliveryPurpose.ALERT.value, server_default=DeliveryPurpose.ALERT.value
+    )
     channel: Mapped[str] = mapped_column(String(12))
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="pending")

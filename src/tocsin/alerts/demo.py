@@ -10,7 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tocsin.alerts import lifecycle, service
+from tocsin.alerts import chains, lifecycle, service
+from tocsin.alerts.escalation_schemas import ChainCreate, StepIn
 from tocsin.alerts.models import AlertChange
 from tocsin.alerts.schemas import ActionIn, AlertCreate, AlertRevise, IssueIn, LinksIn
 from tocsin.alerts.vocab import ActionKind, Category, Certainty, Severity, Urgency
@@ -53,7 +54,16 @@ def _defender_alert(session: Session, coordinator: Actor, analyst: Actor) -> str
     return made.id
 
 
-def _community_alert(session: Session, coordinator: Actor, analyst: Actor) -> str:
+def _duty_chain(session: Session, coordinator: Actor, admin_id: str) -> str:
+    """Whom to call when the owner does not answer: the coordinator, then the administrator."""
+    made = chains.create_chain(session, coordinator, ChainCreate(name="Qaranthia duty desk", steps=[
+        StepIn(after_minutes=10, user_ids=[coordinator.user_id]),
+        StepIn(after_minutes=30, user_ids=[admin_id]),
+    ]))  # fmt: skip
+    return made.id
+
+
+def _community_alert(session: Session, coordinator: Actor, analyst: Actor, chain: str) -> str:
     events = _latest_events(session, "Ashtar Highlands", 3)
     made = service.create_draft(session, coordinator, AlertCreate(
         title="Armed groups gathering near highland villages",
@@ -66,8 +76,9 @@ def _community_alert(session: Session, coordinator: Actor, analyst: Actor) -> st
         tlp="GREEN", links=LinksIn(event_ids=events),
     ))  # fmt: skip
     # A minute to acknowledge: a minute after the demo starts, the inbox shows it overdue and a
-    # running worker escalates it.
-    lifecycle.issue(session, coordinator, made.id, IssueIn(owner_id=analyst.user_id, ack_minutes=1))
+    # running worker calls the duty desk.
+    lifecycle.issue(session, coordinator, made.id, IssueIn(
+        owner_id=analyst.user_id, ack_minutes=1, escalation_chain_id=chain))  # fmt: skip
     return made.id
 
 
@@ -98,13 +109,15 @@ def _closed_alert(session: Session, coordinator: Actor) -> str:
     return made.id
 
 
-def load_demo_alerts(session: Session, coordinator: Actor, analyst: Actor) -> int:
-    """Add the demo alerts once; return how many were added."""
+def load_demo_alerts(session: Session, coordinator: Actor, analyst: Actor, admin: Actor) -> int:
+    """Add the demo alerts (and the escalation chain one of them uses) once; return how many
+    alerts were added."""
     if session.scalar(select(AlertChange.id).limit(1)) is not None:
         return 0
+    chain = _duty_chain(session, coordinator, admin.user_id)
     made = [
         _defender_alert(session, coordinator, analyst),
-        _community_alert(session, coordinator, analyst),
+        _community_alert(session, coordinator, analyst, chain),
         _draft_alert(session, analyst),
         _closed_alert(session, coordinator),
     ]

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, defer
 
-from tocsin.alerts.delivery_models import AlertDelivery, AlertSubscription
+from tocsin.alerts.delivery_models import AlertDelivery, AlertSubscription, DeliveryPurpose
 from tocsin.alerts.delivery_payload import render
 from tocsin.alerts.email_text import primary
 from tocsin.alerts.models import Alert, AlertChange
@@ -47,11 +47,14 @@ def idempotency_key(identifier: str, version: int, subscription_id: str, cancel:
 
 
 def pending_query(since: datetime | None = None) -> Select[str]:
-    """Alert versions the outbox has no row for; ``since`` narrows to recent changes."""
+    """Alert versions the outbox has no row for; ``since`` narrows to recent changes.
+    Escalation notices do not count: one sent before its version was dispatched must not make
+    that version look done."""
     d = AlertDelivery
     done = exists().where(
         d.alert_id == Alert.id,
         d.alert_version == Alert.version,
+        d.purpose == DeliveryPurpose.ALERT.value,
         or_(Alert.state != AlertState.CANCELLED, d.idempotency_key.like(f"%{CANCEL_MARK}%")),
     )
     q = select(Alert.id).where(Alert.state.in_([s.value for s in SENT_STATES]), ~done)
@@ -130,7 +133,7 @@ def _sent_times(session: Session, alerts: Sequence[Alert]) -> dict[tuple[str, in
     return {(a, v, s): at for a, v, s, at in rows}
 
 
-def _insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
+def insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
     """Insert, skipping any row whose key is already there (another dispatcher won the race):
     the database decides, so neither side fails and neither writes it twice."""
     table: Table = AlertDelivery.__table__  # type: ignore[assignment]
@@ -183,5 +186,5 @@ def dispatch(
                 continue
             sent = times.get((alert.id, alert.version, alert.state)) or alert.updated_at
             rows += _rows_for(alert, sent, people, now, base)
-        created += _insert_new(session, rows)
+        created += insert_new(session, rows)
     return created

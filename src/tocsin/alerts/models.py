@@ -53,6 +53,9 @@ class Alert(Base):
     # No foreign key: deleting a chain must not reach into the history of alerts that used it.
     escalation_chain_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when the escalation clock passed the chain's last step with nobody acknowledging
+    # (migration 0011): the alert stays overdue, shown as such, and is not called around again.
+    escalation_exhausted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     ack_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     act_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -6,6 +6,7 @@ so workers never wait for each other; SQLite has one writer at a time, and the c
 repeats the "still due" test, so a row another worker took a moment earlier is left alone.
 A worker that dies keeps nothing: once its lease runs out the row is due again, and the
 idempotency key lets the receiver drop the second copy if the first had in fact arrived.
+An escalation notice is a row like any other; its address is its person's account email.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from tocsin.alerts.delivery_models import AlertDelivery, AlertSubscription
 from tocsin.alerts.vocab import DeliveryStatus
 from tocsin.core import audit
+from tocsin.core.models import User
 
 MAX_BACKOFF_S = 6 * 3600
 MAX_ERROR = 500
@@ -41,7 +43,7 @@ class Claimed:
     payload: dict[str, Any]
     address: str
     secret: str | None
-    subscription_id: str = ""
+    subscription_id: str = ""  # empty for a notice to a person (no subscription)
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,9 @@ def claim(
     pick = select(_D.id).where(due(now))
     if channel:
         pick = pick.where(_D.channel == channel)
-    if skip:
-        pick = pick.where(_D.subscription_id.not_in(list(skip)))
+    if skip:  # NOT IN is never true for NULL: notices to people must not be skipped with it
+        pick = pick.where(or_(_D.subscription_id.is_(None),
+                              _D.subscription_id.not_in(list(skip))))  # fmt: skip
     pick = pick.order_by(_D.next_attempt_at, _D.id).limit(limit)
     if postgres:
         pick = pick.with_for_update(skip_locked=True)
@@ -106,9 +109,10 @@ def claim(
         return []
     s = AlertSubscription
     rows = session.execute(
-        select(_D.id, _D.idempotency_key, _D.channel, _D.attempts, _D.payload, s.address,
-               s.secret, s.id)
-        .join(s, s.id == _D.subscription_id)
+        select(_D.id, _D.idempotency_key, _D.channel, _D.attempts, _D.payload,
+               func.coalesce(s.address, User.email, ""), s.secret, func.coalesce(s.id, ""))
+        .outerjoin(s, s.id == _D.subscription_id)
+        .outerjoin(User, User.id == _D.recipient_user_id)
         .where(_D.id.in_(taken))
         .order_by(_D.next_attempt_at, _D.id)
     )  # fmt: skip

@@ -7,6 +7,12 @@ threads, so a thread that finishes finds the next one waiting. The loop wakes ev
 seconds, or as soon as a batch of sends has finished; their outcomes are recorded in one
 transaction (kept and tried again if the database is busy). A worker killed outright loses
 nothing: what it had claimed is claimed again when the lease runs out.
+
+The loop also runs the alert rules (worker_rules.py: at once when the data changed, else every
+minute), whose issued alerts are dispatched on the next turn, and every
+``alert_escalation_interval_s`` seconds the escalation clock
+(alerts/escalation.py): unacknowledged alerts past their deadline call the next step of their
+chain, whose notices join the outbox and leave with the next claim.
 """
 
 from __future__ import annotations
@@ -28,9 +34,11 @@ from tocsin.alerts import outbox
 from tocsin.alerts.channels import CHANNELS
 from tocsin.alerts.delivery_models import AlertSubscription
 from tocsin.alerts.dispatch import dispatch
+from tocsin.alerts.escalation import escalate_due
 from tocsin.alerts.outbox import Claimed, Outcome, RetryPolicy
 from tocsin.alerts.sending import ConnectionCache, DeliveryFailed, SendConfig
 from tocsin.alerts.worker_lanes import Lanes
+from tocsin.alerts.worker_rules import RuleClock
 from tocsin.core.clock import utcnow
 from tocsin.core.db import Database
 from tocsin.core.settings import Settings
@@ -46,6 +54,8 @@ class WorkerStats:
     delivered: int = 0
     retrying: int = 0
     dead: int = 0
+    escalated: int = 0
+    raised: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,7 @@ class Worker:
         self.batch = self.concurrency  # claim and record in batches of this many
         self.policy = RetryPolicy(settings.alert_max_attempts, settings.alert_retry_base_s)
         self.lease_s, self.poll_s = settings.alert_lease_s, settings.alert_poll_s
+        self.escalation_s = settings.alert_escalation_interval_s
         self.base_url = settings.public_url
         self.name = (name or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")[:80]
         self.stats = WorkerStats()
@@ -76,6 +87,8 @@ class Worker:
         self._since: datetime | None = None
         self._full_at = float("-inf")
         self._next_dispatch = float("-inf")
+        self._next_escalation = float("-inf")
+        self._rules = RuleClock(db)
         self._learned = False
         self._rng = random.Random()  # noqa: S311 - jitter, not secrecy
 
@@ -98,10 +111,15 @@ class Worker:
 
     def step(self) -> bool:
         recorded = self._record()
+        raised = 0 if self._stop.is_set() else self._rules.tick()
+        self.stats.raised += raised
+        if raised:
+            self._next_dispatch = float("-inf")  # send what the rules issued without waiting
         enqueued = self._dispatch() if time.monotonic() >= self._next_dispatch else 0
+        escalated = self._escalate() if time.monotonic() >= self._next_escalation else 0
         claimed = 0 if self._stop.is_set() else self._claim()
         self._hand_back(self._lanes.expire(self.lease_s / 2))
-        return bool(recorded or enqueued or claimed)
+        return bool(recorded or raised or enqueued or escalated or claimed)
 
     # -- the loop's parts -------------------------------------------------------------------
 
@@ -137,6 +155,19 @@ class Worker:
         self.stats.enqueued += made
         return made
 
+    def _escalate(self) -> int:
+        self._next_escalation = time.monotonic() + self.escalation_s
+        try:
+            with self.db.session() as session:
+                made = escalate_due(session, utcnow(), self.base_url)
+        except Exception:
+            # Another worker may have moved the same alert first (SQLite: the database was
+            # busy); nothing was written, and the next turn of the clock tries again.
+            log.exception("escalation failed; the next turn of the clock tries again")
+            return 0
+        self.stats.escalated += made
+        return made
+
     def _learn(self) -> None:
         s = AlertSubscription
         with self.db.session() as session:
@@ -161,7 +192,7 @@ class Worker:
             except Exception:
                 log.exception("claiming %s deliveries failed", channel)
                 continue
-            if any(not self._lanes.knows(item) for item in items):
+            if any(item.subscription_id and not self._lanes.knows(item) for item in items):
                 self._learned = False  # a new subscription: learn where it goes next time
             for item in items:
                 if self._lanes.admit(item):

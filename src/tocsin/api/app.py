@@ -11,11 +11,13 @@ from tocsin import __version__
 from tocsin.api import problems, upload_spool
 from tocsin.api.routers import (
     acts,
+    alert_rules,
     alert_subscriptions,
     alerts,
     audit,
     auth,
     consents,
+    escalation_chains,
     events,
     evidence,
     interventions,
@@ -53,6 +55,8 @@ ROUTERS = (
     risk_data,
     alerts,
     alert_subscriptions,
+    alert_rules,
+    escalation_chains,
     vocabularies,
     audit,
 )

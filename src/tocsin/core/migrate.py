@@ -11,7 +11,9 @@ from sqlalchemy.engine import Engine
 
 # Schema objects written by hand in migrations (search tables and indexes), which the models
 # do not describe: comparing models with the database must not ask to drop them.
-HAND_WRITTEN_PREFIXES = ("events_fts", "ix_events_search")
+HAND_WRITTEN_PREFIXES = (
+    "events_fts", "ix_events_search", "library_nodes_fts", "ix_library_nodes_search",
+)
 
 
 def include_object(

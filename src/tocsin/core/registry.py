@@ -9,12 +9,14 @@ from tocsin.core.db import Base
 
 def load_models() -> MetaData:
     import tocsin.alerts.delivery_models
+    import tocsin.alerts.escalation_models
     import tocsin.alerts.models
     import tocsin.alerts.rule_models
     import tocsin.cases.models
     import tocsin.core.models
     import tocsin.crosscheck.models
     import tocsin.crosscheck.watchlists.models
+    import tocsin.library.store.models
     import tocsin.risk.forecast_tables
     import tocsin.risk.models
     import tocsin.vault.models  # noqa: F401

@@ -34,6 +34,8 @@ class Permission(StrEnum):
     FORECAST = "forecast"  # train and run the statistical risk model
     ALERT = "alert"  # raise, edit, issue, update, cancel and close early-warning alerts
     MANAGE_SUBSCRIPTIONS = "manage_subscriptions"  # everyone's alert subscriptions, not one's own
+    MANAGE_ALERTING = "manage_alerting"  # alert rules and escalation chains
+    CURATE_LIBRARY = "curate_library"  # import action plans, correct their labels, link paragraphs
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ ROLE_RULES: dict[Role, RoleRule] = {
     Role.ANALYST: RoleRule(
         TLP.AMBER_STRICT,
         frozenset({Permission.READ, Permission.WRITE, Permission.CHANGE_STATUS, Permission.EXPORT,
-                   Permission.RESOLVE, Permission.ASSESS, Permission.ALERT}),
+                   Permission.RESOLVE, Permission.ASSESS, Permission.ALERT,
+                   Permission.CURATE_LIBRARY}),
     ),
     Role.DOCUMENTER: RoleRule(
         TLP.AMBER_STRICT,

@@ -56,6 +56,7 @@ class Settings:
     alert_send_timeout_s: float = 10.0
     alert_lease_s: float = 60.0
     alert_poll_s: float = 0.2
+    alert_escalation_interval_s: float = 15.0  # how often the worker runs the escalation clock
 
     def check_production(self) -> None:
         """Refuse to run a production server on development defaults."""
@@ -102,6 +103,7 @@ def load_settings() -> Settings:
         alert_send_timeout_s=float(_env("ALERT_SEND_TIMEOUT", "10")),
         alert_lease_s=float(_env("ALERT_LEASE", "60")),
         alert_poll_s=float(_env("ALERT_POLL", "0.2")),
+        alert_escalation_interval_s=float(_env("ALERT_ESCALATION_INTERVAL", "15")),
     )
 
 

@@ -10,6 +10,13 @@ from tocsin.web.pages import (
     admin_home,
     admin_users,
     admin_vocabularies,
+    alert_chains,
+    alert_forms,
+    alert_inbox,
+    alert_page,
+    alert_rules,
+    alert_steps,
+    alert_subscriptions_page,
     api_reference,
     dashboard,
     event_forms,
@@ -50,4 +57,12 @@ ROUTERS: list[APIRouter] = [
     risk_horizon.router,
     risk_horizon_export.router,
     risk_country.router,
+    # Fixed addresses under /alerts (subscriptions, new) before the alert's own pages.
+    alert_chains.router,  # /alerts/chains...
+    alert_rules.router,  # /alerts/rules...
+    alert_subscriptions_page.router,
+    alert_inbox.router,
+    alert_forms.router,
+    alert_page.router,
+    alert_steps.router,
 ]

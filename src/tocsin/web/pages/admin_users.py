@@ -51,6 +51,8 @@ PERMISSION_NAMES = {
     Permission.FORECAST: N_("train and run the risk model"),
     Permission.ALERT: N_("raise and issue alerts"),
     Permission.MANAGE_SUBSCRIPTIONS: N_("manage everyone's alert subscriptions"),
+    Permission.MANAGE_ALERTING: N_("edit alert rules and escalation chains"),
+    Permission.CURATE_LIBRARY: N_("curate the action library"),
 }
 
 

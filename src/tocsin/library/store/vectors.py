@@ -1,0 +1,127 @@
+"""Stored sentence embeddings of items, and an in-memory matrix of them for semantic search.
+
+Vectors are computed at import when embeddings are available (``tocsin.library.embeddings``),
+only for items whose text changed. Searching reads them as one float32 matrix, kept per database
+and model in this process and rebuilt when the stored set changes (its row count or latest write
+time differ), so a query costs one matrix product rather than reading every vector again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tocsin.core.clock import utcnow
+from tocsin.library import embeddings
+from tocsin.library.store.models import LibraryEmbedding, LibraryNode
+from tocsin.library.store.vocabulary import NodeKind
+
+MODEL = embeddings.MODEL
+CHUNK = 500
+Vector = npt.NDArray[np.float32]
+
+
+def embedded_text(node: LibraryNode) -> str:
+    return f"{node.heading}. {node.text}" if node.heading else node.text
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def store_embeddings(session: Session, nodes: Sequence[LibraryNode]) -> int:
+    """Encode the current items among ``nodes`` whose stored vector is missing or of another
+    text; returns how many were encoded. Raises embeddings.EmbeddingsUnavailable."""
+    items = [n for n in nodes if n.kind == NodeKind.ITEM and n.current and n.text.strip()]
+    stored: dict[str, LibraryEmbedding] = {}
+    ids = [n.id for n in items]
+    for start in range(0, len(ids), CHUNK):
+        stored.update((e.node_id, e) for e in session.scalars(select(LibraryEmbedding).where(
+            LibraryEmbedding.model == MODEL,
+            LibraryEmbedding.node_id.in_(ids[start : start + CHUNK]))))  # fmt: skip
+    texts = {n.id: embedded_text(n) for n in items}
+    todo = [n for n in items if n.id not in stored or stored[n.id].text_sha != _sha(texts[n.id])]
+    if not todo:
+        return 0
+    vectors = embeddings.encode([texts[n.id] for n in todo])
+    now = utcnow()
+    for node, vector in zip(todo, vectors, strict=True):
+        row = stored.get(node.id)
+        if row is None:
+            row = LibraryEmbedding(node_id=node.id, model=MODEL)
+            session.add(row)
+        row.dims, row.vector = int(vector.shape[0]), vector.astype(np.float32).tobytes()
+        row.text_sha, row.at = _sha(texts[node.id]), now
+    session.flush()
+    return len(todo)
+
+
+def stored_vector(session: Session, node_id: str) -> Vector | None:
+    row = session.get(LibraryEmbedding, (node_id, MODEL))
+    return None if row is None else np.frombuffer(row.vector, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class VectorIndex:
+    stamp: tuple[int, datetime | None]
+    node_ids: npt.NDArray[np.str_]
+    document_ids: npt.NDArray[np.str_]
+    matrix: npt.NDArray[np.float32]  # one L2-normalised row per node
+
+    def nearest(
+        self, query: Vector, allowed: npt.NDArray[np.bool_] | None, n: int, floor: float
+    ) -> list[tuple[str, float]]:
+        """Up to ``n`` (node id, cosine similarity) at or above ``floor``, closest first."""
+        sims = self.matrix @ query.astype(np.float32)
+        if allowed is not None:
+            sims = np.where(allowed, sims, -np.inf)
+        n = min(n, len(sims))
+        if n <= 0:
+            return []
+        top = np.argpartition(-sims, n - 1)[:n]
+        # ties broken by node id so the same query always gives the same order
+        order = sorted(top, key=lambda i: (-float(sims[i]), str(self.node_ids[i])))
+        return [(str(self.node_ids[i]), float(sims[i])) for i in order if sims[i] >= floor]
+
+
+_cache: dict[tuple[str, str], VectorIndex] = {}
+_lock = threading.Lock()
+
+
+def vector_index(session: Session, model: str = MODEL) -> VectorIndex | None:
+    """Every stored vector of ``model``, or None when there are none."""
+    count, latest = session.execute(
+        select(func.count(), func.max(LibraryEmbedding.at)).where(LibraryEmbedding.model == model)
+    ).one()  # fmt: skip
+    if not count:
+        return None
+    key = (session.get_bind().engine.url.render_as_string(hide_password=True), model)
+    stamp = (int(count), latest)
+    with _lock:
+        cached = _cache.get(key)
+    if cached is not None and cached.stamp == stamp:
+        return cached
+    rows = session.execute(
+        select(LibraryEmbedding.node_id, LibraryNode.document_id, LibraryEmbedding.vector)
+        .join(LibraryNode, LibraryNode.id == LibraryEmbedding.node_id)
+        .where(LibraryEmbedding.model == model)
+        .order_by(LibraryEmbedding.node_id)
+    ).all()  # fmt: skip
+    matrix = np.frombuffer(b"".join(r.vector for r in rows), dtype=np.float32)
+    index = VectorIndex(
+        stamp=stamp,
+        node_ids=np.array([r.node_id for r in rows]),
+        document_ids=np.array([r.document_id for r in rows]),
+        matrix=matrix.reshape(len(rows), -1),
+    )
+    with _lock:
+        _cache[key] = index
+    return index
