@@ -76,9 +76,16 @@ def pg_database(keyring: KeyRing) -> Iterator[str | None]:
 def _fresh_pg(url: str) -> Database:
     db = Database(url)
     tables = [t.name for t in load_models().sorted_tables]
+    # Truncating costs about 6 ms a table even when it is empty, and most of the tables are
+    # empty after any one test: ask which hold rows (one statement), truncate only those.
+    probe = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables
+    )
     with db.engine.begin() as conn:
-        # TRUNCATE is not a row DELETE, so the audit log's append-only trigger stays in force.
-        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        used = list(conn.execute(text(probe)).scalars())
+        if used:
+            # TRUNCATE is not a row DELETE, so the audit log's append-only trigger stays on.
+            conn.execute(text(f"TRUNCATE {', '.join(used)} RESTART IDENTITY CASCADE"))
     with db.session() as s:
         vocabulary.seed(s)
         ensure_framework(s)

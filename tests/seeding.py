@@ -42,6 +42,7 @@ from tocsin.core.roles import Role
 from tocsin.core.tlp import TLP
 from tocsin.crosscheck import review
 from tocsin.crosscheck.models import MatchCandidate
+from tocsin.library.store.models import LibraryDocument
 from tocsin.risk import assessments, watch
 from tocsin.risk.assessments.schemas import AssessmentCreate
 from tocsin.risk.forecast_tables import CountryForecast, ForecastRun, RiskModel
@@ -347,3 +348,39 @@ class Seeder:
         with self.db.session() as s:
             made = train_and_keep(s, self.actor, path, until=1994)
             return Rec(made.id, self._secret("model", tlp))  # a model names nobody
+
+    def library_document(self, tlp: str = "CLEAR") -> Rec:
+        """A two-paragraph plan of action at this sharing level, titled with the secret (its
+        first paragraph carries the secret too). No embeddings: the rule layer is enough."""
+        from tocsin.library import parse_text
+        from tocsin.library.store import import_document
+
+        secret = self._secret("plan", tlp)
+        n = next(_serial)
+        text = (f"{secret}\n\n1. States should protect defenders named in {secret}.\n"
+                "2. Courts should try those accused of atrocity crimes.\n")  # fmt: skip
+        parsed = parse_text(text, f"plan-{n}.txt", slug=f"seeded-plan-{n}")
+        with self.db.session() as s:
+            made = import_document(s, self.actor, parsed, tlp=tlp, embed=False)
+            return Rec(made.document.id, secret)
+
+    def library_node(self, tlp: str = "CLEAR") -> Rec:
+        """The first paragraph of a new seeded plan (its text carries the secret)."""
+        from tocsin.library.store import get_node
+
+        doc = self.library_document(tlp)
+        with self.db.session() as s:
+            slug = s.scalar(select(LibraryDocument.slug).where(LibraryDocument.id == doc.id))
+            return Rec(get_node(s, self.actor, f"{slug}/-/-/1").id, doc.secret)
+
+    def library_link(self, tlp: str = "CLEAR") -> Rec:
+        """A confirmed link between the two paragraphs of a new seeded plan, noted with the
+        secret."""
+        from tocsin.library.store import link
+
+        doc = self.library_document(tlp)
+        with self.db.session() as s:
+            slug = s.scalar(select(LibraryDocument.slug).where(LibraryDocument.id == doc.id))
+            made = link(s, self.actor, f"{slug}/-/-/2", f"{slug}/-/-/1", "implements",
+                        note=f"follows {doc.secret}")  # fmt: skip
+            return Rec(made.id, doc.secret)

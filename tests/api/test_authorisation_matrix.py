@@ -43,6 +43,7 @@ PARAM_KIND = {
     "model_id": "risk_model", "alert_id": "alert",
     "subscription_id": "subscription", "chain_id": "escalation_chain",
     "rule_id": "alert_rule",
+    "slug": "library_document", "node_id": "library_node", "link_id": "library_link",
 }  # fmt: skip
 
 
@@ -105,6 +106,8 @@ NEW_RULE = {"name": "Killings this week", "kind": "act_threshold", "tlp": "GREEN
 EDIT = _const({"description": "edited"})
 EMPTY = _const({})
 V = "/api/v1"
+L = Permission.CURATE_LIBRARY
+PLAN_FILE = b"Plan of action\n\n1. States should protect defenders.\n2. Courts should act.\n"
 
 MATRIX: dict[tuple[str, str], Row] = {
     ("GET", f"{V}/health"): Row(PUBLIC),
@@ -370,6 +373,24 @@ MATRIX: dict[tuple[str, str], Row] = {
         A, body=_const({"from": "2024-01-01", "to": "2024-03-31"})
     ),
     ("GET", f"{V}/alert-rules/{{rule_id}}/firings"): Row(A),
+    # The action library: documents and paragraphs are as visible as their sharing level.
+    ("GET", f"{V}/library/documents"): Row(R),
+    ("POST", f"{V}/library/documents"): Row(L, ok=201, upload=True, upload_bytes=PLAN_FILE),
+    ("GET", f"{V}/library/documents/{{slug}}"): Row(R, shows=True),
+    ("GET", f"{V}/library/nodes"): Row(
+        R, target="library_node", query="reference={id}", shows=True
+    ),
+    ("GET", f"{V}/library/nodes/{{node_id}}"): Row(R, shows=True),
+    ("PUT", f"{V}/library/nodes/{{node_id}}/labels/{{dimension}}"): Row(
+        L, body=_const({"labels": ["state", "civil_society"], "note": "both are addressed"})
+    ),
+    ("GET", f"{V}/library/search"): Row(R, query="q=defenders&actor=state"),
+    ("GET", f"{V}/library/nodes/{{node_id}}/links"): Row(R),
+    ("POST", f"{V}/library/nodes/{{node_id}}/links"): Row(
+        L, ok=201, body=lambda c: {"to_node": c.clear("library_node"), "kind": "implements"}
+    ),
+    ("POST", f"{V}/library/links/{{link_id}}/reject"): Row(L, body=EMPTY),
+    ("POST", f"{V}/library/nodes/{{node_id}}/suggestions"): Row(L, body=EMPTY),
     ("GET", f"{V}/vocabularies"): Row(R),
     ("GET", f"{V}/vocabularies/{{name}}"): Row(R),
     ("POST", f"{V}/vocabularies/{{name}}/terms"): Row(
@@ -424,7 +445,8 @@ def expected(row: Row, role: Role | None, tlp: str | None) -> int:
 
 def url_for(path: str, row: Row, ctx: Ctx, target: Any) -> str:
     fixed = {"user_id": ctx.owner.user_id, "name": "act_type", "code": "killing",
-             "kind": "person", "list_name": "matrix-list", "country": "SD"}  # fmt: skip
+             "kind": "person", "list_name": "matrix-list", "country": "SD",
+             "dimension": "actor"}  # fmt: skip
 
     def fill(m: re.Match[str]) -> str:
         param = m.group(1)

@@ -21,6 +21,7 @@ from tocsin.api.routers import (
     events,
     evidence,
     interventions,
+    library,
     matches,
     organisations,
     persons,
@@ -57,6 +58,7 @@ ROUTERS = (
     alert_subscriptions,
     alert_rules,
     escalation_chains,
+    library,
     vocabularies,
     audit,
 )
