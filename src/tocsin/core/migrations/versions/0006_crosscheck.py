@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from tocsin.core.migrations import append_only
+
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
@@ -103,27 +105,8 @@ def downgrade() -> None:
 
 def _protect() -> None:
     """The history of merges and splits is append-only in the database itself."""
-    if op.get_bind().dialect.name == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER cluster_changes_no_{verb.lower()} BEFORE {verb} ON "
-                "cluster_changes BEGIN SELECT RAISE(ABORT, 'cluster_changes is append-only'); END"
-            )
-        return
-    op.execute(
-        "CREATE FUNCTION cluster_changes_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$"
-    )
-    op.execute(
-        "CREATE TRIGGER cluster_changes_no_change BEFORE UPDATE OR DELETE ON cluster_changes "
-        "FOR EACH ROW EXECUTE FUNCTION cluster_changes_append_only()"
-    )
+    append_only.protect("cluster_changes")
 
 
 def _unprotect() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TRIGGER IF EXISTS cluster_changes_no_update")
-        op.execute("DROP TRIGGER IF EXISTS cluster_changes_no_delete")
-        return
-    op.execute("DROP TRIGGER IF EXISTS cluster_changes_no_change ON cluster_changes")
-    op.execute("DROP FUNCTION IF EXISTS cluster_changes_append_only()")
+    append_only.unprotect("cluster_changes")

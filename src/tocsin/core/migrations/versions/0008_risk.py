@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from tocsin.core.migrations import append_only
+
 revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -170,27 +172,8 @@ _TABLE = "risk_assessment_transitions"
 
 def _protect() -> None:
     """Who submitted, approved or returned an assessment, and why, is never rewritten."""
-    if op.get_bind().dialect.name == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {_TABLE}_no_{verb.lower()} BEFORE {verb} ON {_TABLE} "
-                f"BEGIN SELECT RAISE(ABORT, '{_TABLE} is append-only'); END"
-            )
-        return
-    op.execute(
-        f"CREATE FUNCTION {_TABLE}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$"
-    )
-    op.execute(
-        f"CREATE TRIGGER {_TABLE}_no_change BEFORE UPDATE OR DELETE ON {_TABLE} "
-        f"FOR EACH ROW EXECUTE FUNCTION {_TABLE}_append_only()"
-    )
+    append_only.protect(_TABLE)
 
 
 def _unprotect() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute(f"DROP TRIGGER IF EXISTS {_TABLE}_no_update")
-        op.execute(f"DROP TRIGGER IF EXISTS {_TABLE}_no_delete")
-        return
-    op.execute(f"DROP TRIGGER IF EXISTS {_TABLE}_no_change ON {_TABLE}")
-    op.execute(f"DROP FUNCTION IF EXISTS {_TABLE}_append_only()")
+    append_only.unprotect(_TABLE)

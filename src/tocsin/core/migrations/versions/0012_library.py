@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from tocsin.core.migrations import append_only
+
 revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
@@ -224,30 +226,11 @@ def _links() -> None:
 
 def _protect() -> None:
     """What analysts said a paragraph is about is never rewritten: later imports learn from it."""
-    if op.get_bind().dialect.name == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {_APPEND_ONLY}_no_{verb.lower()} BEFORE {verb} ON {_APPEND_ONLY} "
-                f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY} is append-only'); END"
-            )
-        return
-    op.execute(
-        f"CREATE FUNCTION {_APPEND_ONLY}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$"
-    )
-    op.execute(
-        f"CREATE TRIGGER {_APPEND_ONLY}_no_change BEFORE UPDATE OR DELETE ON {_APPEND_ONLY} "
-        f"FOR EACH ROW EXECUTE FUNCTION {_APPEND_ONLY}_append_only()"
-    )
+    append_only.protect(_APPEND_ONLY)
 
 
 def _unprotect() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute(f"DROP TRIGGER IF EXISTS {_APPEND_ONLY}_no_update")
-        op.execute(f"DROP TRIGGER IF EXISTS {_APPEND_ONLY}_no_delete")
-        return
-    op.execute(f"DROP TRIGGER IF EXISTS {_APPEND_ONLY}_no_change ON {_APPEND_ONLY}")
-    op.execute(f"DROP FUNCTION IF EXISTS {_APPEND_ONLY}_append_only()")
+    append_only.unprotect(_APPEND_ONLY)
 
 
 def _search() -> None:
