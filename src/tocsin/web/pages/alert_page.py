@@ -25,7 +25,7 @@ from tocsin.crosscheck.review_views import deciders
 from tocsin.web.forms import FormState
 from tocsin.web.i18n import N_
 from tocsin.web.pages import alert_clock
-from tocsin.web.pages.alert_timeline import escalations_available, people_in, timeline
+from tocsin.web.pages.alert_timeline import people_in, timeline
 from tocsin.web.pages.alert_words import ACTIONS, choices, words
 from tocsin.web.templating import render
 from tocsin.web.viewer import PageViewer, Viewer
@@ -125,7 +125,6 @@ def show(
         now=utcnow(),
         live=LIVE,
         moments=moments,
-        escalations_shown=escalations_available(),
         names=deciders(session, who.actor, ids),
         chain=page_views.chain_name(session, a.escalation_chain_id),
         linked=page_views.linked_titles(session, who.actor, a.links),

@@ -1,35 +1,16 @@
 """An alert's life as one timeline: its recorded history (drafted, issued, each update,
-cancelled, closed), its acknowledgement, the actions taken, and the escalations.
-
-Escalations come from ``tocsin.alerts.escalation.escalation_history`` when that module is
-installed (it was written alongside these pages); without it the timeline simply has none.
-"""
+cancelled, closed), its acknowledgement, the actions taken, and the escalations."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import ModuleType
 
 from sqlalchemy.orm import Session
 
+from tocsin.alerts.escalation import escalation_history
 from tocsin.alerts.schemas import AlertPublic
 from tocsin.web.pages.alert_words import STEPS
-
-ESCALATION_MODULE = "tocsin.alerts.escalation"
-
-
-def _escalation_module() -> ModuleType | None:
-    try:
-        return importlib.import_module(ESCALATION_MODULE)
-    except ImportError as exc:
-        if exc.name != ESCALATION_MODULE:
-            raise  # the module is there but broken: that must show, not hide the escalations
-        return None
-
-
-_escalation = _escalation_module()
 
 
 @dataclass(frozen=True)
@@ -50,20 +31,13 @@ class Moment:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (user id, why not told)
 
 
-def escalations_available() -> bool:
-    return _escalation is not None and hasattr(_escalation, "escalation_history")
-
-
 def escalations(session: Session, alert_id: str) -> list[Moment]:
     """The escalation clock's moves (``EscalationPublic``): a step called, or the chain's end."""
-    if not escalations_available():
-        return []
-    assert _escalation is not None
     return [
         Moment(e.at, e.kind, level=e.level, missed=e.missed_deadline,
                notified=[str(n) for n in e.notified],
                skipped=[(s.user_id, s.why) for s in e.skipped])
-        for e in _escalation.escalation_history(session, alert_id)
+        for e in escalation_history(session, alert_id)
     ]  # fmt: skip
 
 

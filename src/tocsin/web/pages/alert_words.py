@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tocsin.alerts.escalation_models import SkipReason
 from tocsin.alerts.vocab import (
     ActionKind,
     AlertSource,
@@ -96,10 +97,10 @@ STEPS: dict[str, str] = {
 # Why someone on an escalation step was not told: the codes of
 # tocsin.alerts.escalation_models.SkipReason, not imported, as the pages work without it.
 NOT_TOLD: dict[str, str] = {
-    "unknown_user": N_("no such account"),
-    "inactive": N_("account disabled"),
-    "no_alert_permission": N_("may no longer act on alerts"),
-    "not_cleared": N_("not cleared to see this alert"),
+    SkipReason.UNKNOWN: N_("no such account"),
+    SkipReason.INACTIVE: N_("account disabled"),
+    SkipReason.NO_PERMISSION: N_("may no longer act on alerts"),
+    SkipReason.NOT_CLEARED: N_("not cleared to see this alert"),
 }
 TLP_CHOICES: list[tuple[str, str]] = [(t.label, f"TLP:{t.label}") for t in TLP]
 
