@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from tocsin.alerts import views
 from tocsin.alerts.models import Alert, EscalationChain
 from tocsin.alerts.schemas import AlertSummary
-from tocsin.alerts.service import AlertFilters, _filtered
+from tocsin.alerts.service import AlertFilters, filtered
 from tocsin.alerts.visibility import audit_rows
 from tocsin.alerts.vocab import AlertSource, AlertState, Severity
 from tocsin.cases.records import paginate
@@ -87,7 +87,7 @@ def list_inbox(
     now: datetime | None = None,
 ) -> Page[AlertSummary]:
     now = now or utcnow()
-    q = _filtered(actor, f).order_by(None)
+    q = filtered(actor, f).order_by(None)
     if f.source:
         sources = [s.value for s in AlertSource]
         if f.source not in sources:

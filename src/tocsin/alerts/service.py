@@ -86,7 +86,8 @@ class AlertFilters:
     severity: str | None = None
 
 
-def _filtered(actor: Actor, f: AlertFilters) -> Select[tuple[Alert]]:
+def filtered(actor: Actor, f: AlertFilters) -> Select[tuple[Alert]]:
+    """The alerts ``actor`` may see that pass ``f``: the API's list and the pages' inbox."""
     q = visible_query(actor)
     if f.state:
         q = q.where(Alert.state == _member(AlertState, f.state, "state"))
@@ -112,7 +113,7 @@ def list_alerts(
     session: Session, actor: Actor, f: AlertFilters, page: int, page_size: int
 ) -> Page[AlertSummary]:
     """Alerts the actor may see, newest first."""
-    rows, total, exact = paginate(session, _filtered(actor, f), page, page_size)
+    rows, total, exact = paginate(session, filtered(actor, f), page, page_size)
     audit_rows(session, actor, rows)
     return Page[AlertSummary](items=views.summaries(session, rows), total=total,
                               total_exact=exact, page=page, page_size=page_size)  # fmt: skip
