@@ -21,6 +21,7 @@ from rich.table import Table
 from tocsin.cli_alerts import alerts_app
 from tocsin.cli_crosscheck import crosscheck_app
 from tocsin.cli_library import library_app
+from tocsin.cli_response import response_app
 from tocsin.cli_risk import risk_app
 from tocsin.cli_screening import screen_command, watchlist_app
 from tocsin.core.errors import TocsinError
@@ -51,6 +52,7 @@ app.add_typer(watchlist_app, name="watchlist")
 app.add_typer(risk_app, name="risk")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(library_app, name="library")
+app.add_typer(response_app, name="response")
 app.command("screen")(screen_command)
 
 console = Console(stderr=True)

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     MANAGE_SUBSCRIPTIONS = "manage_subscriptions"  # everyone's alert subscriptions, not one's own
     MANAGE_ALERTING = "manage_alerting"  # alert rules and escalation chains
     CURATE_LIBRARY = "curate_library"  # import action plans, correct their labels, link paragraphs
+    RESPOND = "respond"  # draw up response plans, record commitments and judge their progress
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ ROLE_RULES: dict[Role, RoleRule] = {
         TLP.AMBER_STRICT,
         frozenset({Permission.READ, Permission.WRITE, Permission.CHANGE_STATUS, Permission.EXPORT,
                    Permission.RESOLVE, Permission.ASSESS, Permission.ALERT,
-                   Permission.CURATE_LIBRARY}),
+                   Permission.CURATE_LIBRARY, Permission.RESPOND}),
     ),
     Role.DOCUMENTER: RoleRule(
         TLP.AMBER_STRICT,

@@ -53,6 +53,7 @@ PERMISSION_NAMES = {
     Permission.MANAGE_SUBSCRIPTIONS: N_("manage everyone's alert subscriptions"),
     Permission.MANAGE_ALERTING: N_("edit alert rules and escalation chains"),
     Permission.CURATE_LIBRARY: N_("curate the action library"),
+    Permission.RESPOND: N_("plan responses and track commitments"),
 }
 
 
