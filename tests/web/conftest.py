@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -14,6 +15,25 @@ from tocsin.core.access import Actor
 from tocsin.core.db import Database
 from tocsin.core.roles import Role
 from tocsin.core.settings import Settings
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Pages are thin over the services, and the services' tests (tests/api, tests/<area>) run
+    on both databases; running every page test twice cost about two minutes of the suite. Page
+    tests whose behaviour depends on the database (full-text search, concurrent edits, counts)
+    are marked ``both_databases`` and keep their PostgreSQL run."""
+    here = Path(__file__).parent
+    dropped = [
+        item
+        for item in items
+        if item.path.is_relative_to(here)
+        and "[postgres" in item.nodeid
+        and item.get_closest_marker("both_databases") is None
+    ]
+    if dropped:
+        gone = set(map(id, dropped))
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if id(item) not in gone]
 
 
 @pytest.fixture(autouse=True)

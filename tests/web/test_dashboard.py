@@ -13,6 +13,8 @@ from seeding import Seeder
 from tocsin.cases import statistics
 from tocsin.core.roles import Role
 
+pytestmark = pytest.mark.both_databases  # full-text search, concurrent edits, counts
+
 Make = Callable[..., Browser]
 FIGURE = re.compile(
     r'<span class="figure">([\d,\s\u202f\u00a0]+)</span> <span class="what">([^<]+)'

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from page_client import Browser
@@ -18,6 +19,8 @@ from tocsin.cases.schemas import EventUpdate, PerpetratorIn
 from tocsin.core.db import Database
 from tocsin.core.models import AuditEntry
 from tocsin.core.roles import Role
+
+pytestmark = pytest.mark.both_databases  # full-text search, concurrent edits, counts
 
 Make = Callable[..., Browser]
 

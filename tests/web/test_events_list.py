@@ -14,6 +14,8 @@ from tocsin.cases import event_map
 from tocsin.core.roles import Role
 from tocsin.web.pages import events as events_page
 
+pytestmark = pytest.mark.both_databases  # full-text search, concurrent edits, counts
+
 Make = Callable[..., Browser]
 TITLE = re.compile(r'<th scope="row"><a href="/events/[^"]+">([^<]+)</a>')
 
