@@ -16,8 +16,20 @@ Lines of the table:
   embeddings, 0-shot rules and similarity to the label descriptions, no examples at all
   embeddings        rules, similarity to label descriptions and to the learned examples
 
-Caveat: the taxonomy's keywords were written by the same engineer who labelled the set, after
-reading the seeds; both the baseline and the rule layer profit from that equally.
+What is fitted, and where: the combiner's weights, its threshold and how far each keyword and
+the neighbours are trusted are learned from the training documents of each fold only (nested:
+the held-out document never informs a choice applied to it). What is not: the design itself.
+
+Caveats, read before quoting a figure:
+- the taxonomy's keywords were written by the same engineer who labelled the set, after
+  reading the seeds; both the baseline and the rule layer profit from that equally. The donor
+  keywords were revised (issue 8) after reading this benchmark's errors ("fund*" also matched
+  "fundamental", "resourc*" any domestic budget): the baseline gains from that as much as we do;
+- the addressee rules (classify/addressee.py: "States should", "Demands to ...", "With regard
+  to ...") were written after reading the seeds' headings, in general English, not their text;
+- DESIGNS_COMPARED designs of the classifier's features were compared on this cross-validated
+  figure while improving the actor score (issue 8); the one kept is the best of them, so the
+  "embeddings" and "rules, no torch" lines are optimistic by some unknown margin.
 
     python benchmarks/library.py    # writes benchmarks/results/library.json (merging keys)
 """
@@ -54,6 +66,7 @@ LABELS = Path(__file__).parent / "library_labels.toml"
 RESULTS = Path(__file__).parent / "results" / "library.json"
 CONSOLE = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 DIMENSIONS = (ACTOR, THEME, SPHERE, SITUATION)
+DESIGNS_COMPARED = 13  # see the caveats above; the report of issue 8 lists them
 
 Prediction = dict[str, set[str]]
 
@@ -133,6 +146,28 @@ def accuracy(items: Sequence[Labelled], predictions: Sequence[Prediction], dimen
     return right / len(items)
 
 
+def per_label_table(
+    items: Sequence[Labelled], runs: dict[str, list[Prediction]], ours: str, dimension: str
+) -> Table:
+    scores = macro_f1(items, runs[ours], dimension)[1]
+    baseline = macro_f1(items, runs["keywords"], dimension)[1]
+    table = Table(title=f"{dimension.capitalize()} F1 per label ({ours} vs keywords)")
+    for column in (dimension, "paragraphs", ours, "keywords"):
+        table.add_column(column, justify="left" if column == dimension else "right")
+    for label, score in sorted(scores.items(), key=lambda kv: -kv[1]):
+        support = sum(1 for i in items if label in (i.example.labels(dimension) or ()))
+        table.add_row(label, str(support), f"{score:.2f}", f"{baseline[label]:.2f}")
+    return table
+
+
+def merge_results(fresh: dict[str, float | int | str | bool]) -> None:
+    """Update this benchmark's keys in the shared results file, keeping every other key
+    (benchmarks/library_search.py writes its search and import figures to the same file)."""
+    old = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(old | fresh, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     if not SEEDS.is_dir():
         raise SystemExit(f"{SEEDS} not found: the seeds live in ../shared/seeds beside the repo")
@@ -166,8 +201,10 @@ def main() -> None:
         timed("embeddings", lambda: cross_validate(
             items, lambda train: Classifier(train, use_embeddings=True)))  # fmt: skip
 
-    table = Table(title="Classification of recommended actions (5-fold, by document); seconds "
-                  "exclude loading the model and encoding the paragraphs")
+    table = Table(
+        title="Classification of recommended actions (5-fold, by document); seconds "
+        "exclude loading the model and encoding the paragraphs"
+    )
     for column in ("system", "actor macro-F1", "theme macro-F1", "sphere acc.", "situation acc.",
                    "seconds"):  # fmt: skip
         table.add_column(column, justify="left" if column == "system" else "right")
@@ -184,15 +221,8 @@ def main() -> None:
     CONSOLE.print(table)
 
     ours = "embeddings" if with_embeddings else "rules, no torch"
-    per_theme = macro_f1(items, runs[ours], THEME)[1]
-    baseline_theme = macro_f1(items, runs["keywords"], THEME)[1]
-    detail = Table(title=f"Theme F1 per label ({ours} vs keywords)")
-    for column in ("theme", "paragraphs", ours, "keywords"):
-        detail.add_column(column, justify="left" if column == "theme" else "right")
-    for label, score in sorted(per_theme.items(), key=lambda kv: -kv[1]):
-        support = sum(1 for i in items if label in (i.example.themes or ()))
-        detail.add_row(label, str(support), f"{score:.2f}", f"{baseline_theme[label]:.2f}")
-    CONSOLE.print(detail)
+    for dimension in (ACTOR, THEME):
+        CONSOLE.print(per_label_table(items, runs, ours, dimension))
 
     fresh: dict[str, float | int | str | bool] = {
         "actor_macro_f1": round(figures[ours]["actor"], 4),
@@ -206,13 +236,12 @@ def main() -> None:
         "no_torch_actor_macro_f1": round(figures["rules, no torch"]["actor"], 4),
         "no_torch_theme_macro_f1": round(figures["rules, no torch"]["theme"], 4),
         "labelled_paragraphs": len(items),
+        "classifier_designs_compared": DESIGNS_COMPARED,
         "classifier": ours,
         "embeddings": with_embeddings,
     }
-    old = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(old | fresh, indent=2) + "\n", encoding="utf-8")
-    CONSOLE.print(f"wrote {RESULTS.relative_to(Path(__file__).parents[1])}")
+    merge_results(fresh)
+    CONSOLE.print(f"wrote {RESULTS.name} (its other keys kept)")
 
 
 if __name__ == "__main__":

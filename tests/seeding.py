@@ -384,3 +384,35 @@ class Seeder:
             made = link(s, self.actor, f"{slug}/-/-/2", f"{slug}/-/-/1", "implements",
                         note=f"follows {doc.secret}")  # fmt: skip
             return Rec(made.id, doc.secret)
+
+    def commitment(self, tlp: str = "CLEAR") -> Rec:
+        """A commitment whose action carries the secret, made on 2020-01-01."""
+        from datetime import date
+
+        from tocsin.response.commitments import CommitmentCreate, create_commitment
+
+        secret = self._secret("commitment", tlp)
+        data = CommitmentCreate(actor_name="Republic of Seedland", action=f"Protect {secret}.",
+                                document_title="Seed pledge", made_on=date(2020, 1, 1), tlp=tlp)
+        with self.db.session() as s:
+            return Rec(create_commitment(s, self.actor, data).id, secret)
+
+    def response_plan(self, tlp: str = "CLEAR") -> Rec:
+        """A response plan titled with the secret, of a situation given by hand (RF7), with one
+        paragraph of a new seeded plan of action."""
+        from tocsin.response.plans import PlanCreate, PlanItemIn, SituationIn, create_plan
+
+        secret = self._secret("response plan", tlp)
+        node = self.library_node("CLEAR")
+        data = PlanCreate(title=f"Plan for {secret}", situation=SituationIn(
+            factors=[{"code": "RF7"}]), actor="state", tlp=tlp, items=[PlanItemIn(node=node.id)])
+        with self.db.session() as s:
+            return Rec(create_plan(s, self.actor, data).id, secret)
+
+    def response_plan_item(self, tlp: str = "CLEAR") -> Rec:
+        """The one item of a new response plan at this level (the plan's title has the secret)."""
+        from tocsin.response.plans import get_plan
+
+        plan = self.response_plan(tlp)
+        with self.db.session() as s:
+            return Rec(get_plan(s, self.actor, plan.id).items[0].id, plan.secret)

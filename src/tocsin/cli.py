@@ -402,6 +402,8 @@ def demo_load(
     from tocsin.cases.importer import import_cases as run
     from tocsin.core.roles import Role
     from tocsin.crosscheck.demo import demo_matches
+    from tocsin.library.demo import load_demo_library, seeds_folder
+    from tocsin.response.commitments.demo import load_demo_commitments
     from tocsin.risk.demo import load_demo_risk, shared_folder
     from tocsin.risk.events.store import default_path
     from tocsin.vault.demo_evidence import load_demo_evidence
@@ -430,6 +432,11 @@ def demo_load(
         with console.status("demo: risk assessments, forecasts, event data"), db.session() as s:
             risk = load_demo_risk(s, actor, analyst, coordinator, default_path(settings),
                                   shared_folder() if forecast else None)  # fmt: skip
+        with console.status("demo: action library (classifying the seed plans)"), db.session() as s:
+            library_items = load_demo_library(s, actor, seeds_folder())
+        console.print(f"{library_items} action library items imported")
+        with console.status("demo: commitments and their judgements"), db.session() as s:
+            console.print(f"{load_demo_commitments(s, analyst)} demo commitments (see /response)")
         with console.status("demo: alerts and alert rules"), db.session() as s:
             alerts = load_demo_alerts(s, coordinator, analyst, actor)
             rules = load_demo_rules(s, coordinator) if alerts else 0  # once, like the alerts

@@ -44,6 +44,8 @@ PARAM_KIND = {
     "subscription_id": "subscription", "chain_id": "escalation_chain",
     "rule_id": "alert_rule",
     "slug": "library_document", "node_id": "library_node", "link_id": "library_link",
+    "commitment_id": "commitment",
+    "plan_id": "response_plan", "plan_item_id": "response_plan_item",
 }  # fmt: skip
 
 
@@ -391,6 +393,49 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("POST", f"{V}/library/links/{{link_id}}/reject"): Row(L, body=EMPTY),
     ("POST", f"{V}/library/nodes/{{node_id}}/suggestions"): Row(L, body=EMPTY),
+    # Commitments and their judgements: read by anyone cleared to them, written with RESPOND.
+    ("GET", f"{V}/response/commitments"): Row(R),
+    ("POST", f"{V}/response/commitments"): Row(
+        Permission.RESPOND, ok=201,
+        body=_const({"actor_name": "Republic of Matrixland", "action": "Free the children.",
+                     "document_title": "Matrix pledge"}),
+    ),
+    ("GET", f"{V}/response/commitments/{{commitment_id}}"): Row(R, shows=True),
+    ("PATCH", f"{V}/response/commitments/{{commitment_id}}"): Row(
+        Permission.RESPOND, body=_const({"due_on": "2030-01-01"})
+    ),
+    ("GET", f"{V}/response/commitments/{{commitment_id}}/statuses"): Row(R),
+    ("POST", f"{V}/response/commitments/{{commitment_id}}/statuses"): Row(
+        Permission.RESPOND, ok=201,
+        body=_const({"status": "in_progress", "as_of": "2024-01-01", "source": "UPR report",
+                     "source_kind": "self_report"}),
+    ),
+    # Response plans: proposals read the library and the situation within clearance; plans are
+    # read by anyone cleared to them and written with RESPOND.
+    ("POST", f"{V}/response/proposals"): Row(
+        R, body=_const({"situation": {"factors": [{"code": "RF7"}]}, "actor": "state"})
+    ),
+    ("GET", f"{V}/response/plans"): Row(R),
+    ("POST", f"{V}/response/plans"): Row(
+        Permission.RESPOND, ok=201,
+        body=_const({"title": "Matrix plan", "situation": {"themes": ["children"]},
+                     "actor": "state", "tlp": "GREEN"}),
+    ),
+    ("GET", f"{V}/response/plans/{{plan_id}}"): Row(R, shows=True),
+    ("PATCH", f"{V}/response/plans/{{plan_id}}"): Row(
+        Permission.RESPOND, body=_const({"summary": "edited"})
+    ),
+    ("POST", f"{V}/response/plans/{{plan_id}}/items"): Row(
+        Permission.RESPOND, ok=201, fresh=True,
+        body=lambda c: {"node": c.clear("library_node")},
+    ),
+    ("PATCH", f"{V}/response/plans/items/{{plan_item_id}}"): Row(
+        Permission.RESPOND, body=_const({"status": "in_progress"})
+    ),
+    ("DELETE", f"{V}/response/plans/items/{{plan_item_id}}"): Row(Permission.RESPOND, fresh=True),
+    ("GET", f"{V}/response/dashboard"): Row(R),
+    ("GET", f"{V}/response/report.csv"): Row(Permission.EXPORT),
+    ("GET", f"{V}/response/report.pdf"): Row(Permission.EXPORT),
     ("GET", f"{V}/vocabularies"): Row(R),
     ("GET", f"{V}/vocabularies/{{name}}"): Row(R),
     ("POST", f"{V}/vocabularies/{{name}}/terms"): Row(
@@ -548,6 +593,7 @@ LISTS = {
     "interventions": (f"{V}/interventions", "intervention", None),
     "evidence": (f"{V}/evidence?event_id={{id}}", "evidence", "event"),
     "alerts": (f"{V}/alerts", "alert", None),
+    "response-plans": (f"{V}/response/plans", "response_plan", None),
 }
 ONE = {
     "event": "events",
@@ -559,6 +605,7 @@ ONE = {
     "intervention": "interventions",
     "evidence": "evidence",
     "alert": "alerts",
+    "response_plan": "response/plans",
 }
 
 

@@ -25,6 +25,8 @@ from tocsin.api.routers import (
     matches,
     organisations,
     persons,
+    response_commitments,
+    response_plans,
     risk,
     risk_data,
     screening,
@@ -59,6 +61,8 @@ ROUTERS = (
     alert_rules,
     escalation_chains,
     library,
+    response_commitments,
+    response_plans,
     vocabularies,
     audit,
 )

@@ -17,6 +17,8 @@ def load_models() -> MetaData:
     import tocsin.crosscheck.models
     import tocsin.crosscheck.watchlists.models
     import tocsin.library.store.models
+    import tocsin.response.commitments.models
+    import tocsin.response.plans.models
     import tocsin.risk.forecast_tables
     import tocsin.risk.models
     import tocsin.vault.models  # noqa: F401

@@ -107,7 +107,7 @@ class Classifier:
                             [e.context for e in chosen])  # fmt: skip
         assert self._vectors is not None
         return Bank(
-            vectors=self._vectors[rows], truth=truth, fires=rules.fires,
+            vectors=self._vectors[rows], truth=truth, keywords=rules.keywords,
             sources=np.array([e.source or f"#{i}" for i, e in zip(rows, chosen, strict=True)]),
         )  # fmt: skip
 

@@ -24,13 +24,23 @@ FEATURES = (
     "neighbours",  # how strongly the nearest labelled examples vote for the label
     "neighbour_strength",  # how close those examples are, whatever their labels
     "default",  # the dimension's default label, when no label has any keyword
-    "keyword_trust",  # log-odds that the label's keywords, when found, were right in examples
+    "keyword_trust",  # mean log-odds that the keywords found were right for the label in examples
     "keyword_found",  # 1 when any of the label's keywords is in the paragraph or its headings
+    "addressee",  # the label is the party the paragraph or its heading names to act
+    "implicit_default",  # the dimension's default label, when no party is named at all
+    "named_elsewhere",  # a party is named to act, and it is not this label
 )
 # Before there are enough examples to fit: keywords lead, similarity breaks ties. One keyword
 # with a description that fits, or two keywords, make a label likely; a lone keyword in a
 # paragraph that reads like another label does not. A close corrected example outweighs them.
-HAND_SET = np.array([-3.0, 2.0, 2.0, 0.7, 0.3, 6.0, -2.0, 3.5, 0.0, 1.0])  # intercept first
+# The party a paragraph names to act is an actor; when it names one, the default is not.
+HAND_SET = np.array(
+    [-3.0, 2.0, 2.0, 0.7, 0.3, 7.5, -2.0, 3.5, 0.0, 1.0, 2.0, 1.0, -2.0]
+)  # intercept first
+# Fitting shrinks these weights towards their hand-set value rather than to zero: a named
+# non-default addressee is rare in plans written to States, so a fit on such plans alone has no
+# evidence for its weight and must not erase what the grammar says.
+PRIOR_CENTRED = np.array([f == "named_elsewhere" for f in ("intercept", *FEATURES)])
 MIN_EXAMPLES = 20
 MIN_POSITIVES = 5
 RIDGE = 1.0
@@ -93,9 +103,10 @@ def _logistic(x: Matrix, y: Matrix, iterations: int = 50) -> Matrix:
     weights = np.zeros(x.shape[1])
     penalty = np.full(x.shape[1], RIDGE)
     penalty[0] = 0.0  # the intercept is not shrunk
+    centre = np.where(PRIOR_CENTRED, HAND_SET, 0.0)  # what each weight is shrunk towards
     for _ in range(iterations):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ weights, -30, 30)))
-        gradient = x.T @ (p - y) + penalty * weights
+        gradient = x.T @ (p - y) + penalty * (weights - centre)
         hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
         step = np.linalg.solve(hessian, gradient)
         weights = weights - step

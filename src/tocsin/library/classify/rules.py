@@ -57,6 +57,10 @@ class DimensionMatcher:
                     known = credits[normalise(word)].get(label.code, 0.0)
                     credits[normalise(word)][label.code] = max(known, weight)
         self.credits = {word: sorted(labels.items()) for word, labels in credits.items()}
+        # every (label, keyword) pair, numbered: how often each was right is learned per pair
+        self.pairs = {pair: k for k, pair in enumerate(
+            (code, word) for word, labels in self.credits.items() for code, _ in labels
+        )}  # fmt: skip
         self.exact: dict[str, list[_Keyword]] = defaultdict(list)
         self.stems: dict[int, dict[str, list[_Keyword]]] = defaultdict(lambda: defaultdict(list))
         for word in self.credits:

@@ -28,7 +28,6 @@ class Encoder(Protocol):
     name: str
     unrelated: float  # the similarity two unrelated texts typically have
 
-
     def __call__(self, texts: Sequence[str]) -> Vectors: ...
 
 
