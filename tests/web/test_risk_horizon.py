@@ -74,6 +74,11 @@ def test_watched_places_come_first_and_changes_of_the_period_are_listed(
     assert stat.count('<td class="num">') == 2 * 30  # the top 30: rank and probability
     assessed = section(page, "assessed-title")
     assert f"/risk/assessments/{made['second']}" in assessed and "raised" in assessed
+    # RF9 is serious in Sudan's approved assessment: the library's actions on it are linked,
+    # and a place can be turned into a response plan.
+    assert 'href="/library?risk_factor=RF9"' in assessed
+    assert 'href="/library?risk_factor=RF1"' not in assessed  # RF1 is only present
+    assert 'href="/response/plans/new?country=SD"' in assessed
 
     # A later start: nothing changed since, the watchlist stays.
     later = analyst.get(f"/risk/horizon?since={(utcnow() + timedelta(days=1)).date()}").text

@@ -1,5 +1,5 @@
 """What the ranking, horizon-scan and country pages share: the words for risk levels, figures
-formatted in the reader's language, the world map's data, and the hook for recommended actions.
+formatted in the reader's language, the world map's data, and the links to recommended actions.
 """
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
@@ -15,6 +16,7 @@ from tocsin.risk.country_codes import numeric_for_iso
 from tocsin.risk.horizon_levels import FORECAST_BANDS, forecast_level
 from tocsin.risk.ranking import RankedCountry
 from tocsin.web.pages.dashboard import country_names
+from tocsin.web.pages.library_words import terms as library_terms
 from tocsin.web.pages.risk_assessments_words import LEVELS, STATUSES
 
 
@@ -27,14 +29,21 @@ class ActionLink:
 
 
 def recommended_actions(
-    country: str, area: str | None = None, factors: Sequence[str] = ()
+    country: str, area: str | None = None, factors: Sequence[str] = (), lang: str = "en"
 ) -> list[ActionLink]:
-    """HOOK for the action library (not built yet): the recommended actions that address the
-    risk factors (``RF1``..``RF14``) of a place, for the horizon scan and the country page to
-    link to. It returns nothing until ``library/`` exists; then it is to ask the library for
-    the actions filed under those factors (and, if the library knows them, under the country),
-    so every page that shows a place gains the links without another change."""
-    return []
+    """Where the action library's recommended actions for a place's serious risk factors are:
+    one search of the library per factor (``RF1``..``RF14``), named in the reader's language.
+    The library does not file actions by country, so the place itself adds nothing; the search
+    page applies the reader's clearance and audits as the API does."""
+    terms = library_terms(lang)
+    return [
+        ActionLink(
+            title=terms.of("risk_factor", code),
+            href=f"/library?{urlencode({'risk_factor': code})}",
+        )
+        for code in dict.fromkeys(factors)  # in the order given, once each
+        if code
+    ]
 
 
 def percent(value: float | None, lang: str, digits: int = 1) -> str:
@@ -95,5 +104,7 @@ def page_words(lang: str) -> dict[str, Any]:
         "pts": lambda p, signed=True: points(p, lang, signed),
         "country_name": lambda code: names.get(code or "", code or ""),
         "reasons": reasons,
-        "actions_for": recommended_actions,
+        "actions_for": lambda country, area=None, factors=(): recommended_actions(
+            country, area, factors, lang
+        ),
     }
