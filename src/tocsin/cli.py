@@ -404,6 +404,7 @@ def demo_load(
     from tocsin.crosscheck.demo import demo_matches
     from tocsin.library.demo import load_demo_library, seeds_folder
     from tocsin.response.commitments.demo import load_demo_commitments
+    from tocsin.response.plans.demo import load_demo_plans
     from tocsin.risk.demo import load_demo_risk, shared_folder
     from tocsin.risk.events.store import default_path
     from tocsin.vault.demo_evidence import load_demo_evidence
@@ -437,6 +438,8 @@ def demo_load(
         console.print(f"{library_items} action library items imported")
         with console.status("demo: commitments and their judgements"), db.session() as s:
             console.print(f"{load_demo_commitments(s, analyst)} demo commitments (see /response)")
+        with console.status("demo: a response plan"), db.session() as s:
+            console.print(f"{load_demo_plans(s, analyst)} demo response plan (see /response/plans)")
         with console.status("demo: alerts and alert rules"), db.session() as s:
             alerts = load_demo_alerts(s, coordinator, analyst, actor)
             rules = load_demo_rules(s, coordinator) if alerts else 0  # once, like the alerts
