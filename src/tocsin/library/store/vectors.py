@@ -4,14 +4,15 @@ Vectors are computed at import when embeddings are available (``tocsin.library.e
 only for items whose text changed. Searching reads them as one float32 matrix, kept per database
 and model in this process and rebuilt when the stored set changes (its row count or latest write
 time differ), so a query costs one matrix product rather than reading every vector again.
+Checking for a change costs two index reads, not a scan of the vectors (see ``_stamp``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -74,13 +75,26 @@ class VectorIndex:
     stamp: tuple[int, datetime | None]
     node_ids: npt.NDArray[np.str_]
     document_ids: npt.NDArray[np.str_]
-    matrix: npt.NDArray[np.float32]  # one L2-normalised row per node
+    # One L2-normalised column per node: stored this way, a query's similarities are one
+    # vector-matrix product that reads memory in order (8 ms at 100,000 nodes, not 25)
+    columns: npt.NDArray[np.float32]
+    rows: dict[str, int] = field(default_factory=dict)  # node id -> its row
+
+    def __len__(self) -> int:
+        return len(self.node_ids)
+
+    def mask(self, node_ids: Iterable[str]) -> npt.NDArray[np.bool_]:
+        """True on the rows of these nodes (ids without a vector are ignored)."""
+        out = np.zeros(len(self), dtype=np.bool_)
+        found = [row for row in map(self.rows.get, node_ids) if row is not None]
+        out[np.fromiter(found, dtype=np.int64, count=len(found))] = True
+        return out
 
     def nearest(
         self, query: Vector, allowed: npt.NDArray[np.bool_] | None, n: int, floor: float
     ) -> list[tuple[str, float]]:
         """Up to ``n`` (node id, cosine similarity) at or above ``floor``, closest first."""
-        sims = self.matrix @ query.astype(np.float32)
+        sims = query.astype(np.float32) @ self.columns
         if allowed is not None:
             sims = np.where(allowed, sims, -np.inf)
         n = min(n, len(sims))
@@ -96,32 +110,46 @@ _cache: dict[tuple[str, str], VectorIndex] = {}
 _lock = threading.Lock()
 
 
+def _stamp(session: Session) -> tuple[int, datetime | None]:
+    """What changes whenever the stored vectors do: how many there are and the latest write.
+    Taken over every model, not only the one searched: with ``WHERE model = ...`` both
+    databases read every row and its vector (about 100 ms at 100,000 rows on SQLite, 400 ms on
+    PostgreSQL), whereas a bare count walks the smallest index and the latest write is one
+    probe of the ``at`` index. A change under another model only costs a needless rebuild."""
+    count = select(func.count()).select_from(LibraryEmbedding).scalar_subquery()
+    latest = select(func.max(LibraryEmbedding.at)).scalar_subquery()
+    found, at = session.execute(select(count, latest)).one()
+    return int(found or 0), at
+
+
 def vector_index(session: Session, model: str = MODEL) -> VectorIndex | None:
     """Every stored vector of ``model``, or None when there are none."""
-    count, latest = session.execute(
-        select(func.count(), func.max(LibraryEmbedding.at)).where(LibraryEmbedding.model == model)
-    ).one()  # fmt: skip
-    if not count:
+    stamp = _stamp(session)
+    if not stamp[0]:
         return None
     key = (session.get_bind().engine.url.render_as_string(hide_password=True), model)
-    stamp = (int(count), latest)
     with _lock:
         cached = _cache.get(key)
-    if cached is not None and cached.stamp == stamp:
-        return cached
+    if cached is None or cached.stamp != stamp:
+        cached = _build(session, model, stamp)
+        with _lock:
+            _cache[key] = cached
+    return cached if len(cached) else None
+
+
+def _build(session: Session, model: str, stamp: tuple[int, datetime | None]) -> VectorIndex:
     rows = session.execute(
         select(LibraryEmbedding.node_id, LibraryNode.document_id, LibraryEmbedding.vector)
         .join(LibraryNode, LibraryNode.id == LibraryEmbedding.node_id)
         .where(LibraryEmbedding.model == model)
         .order_by(LibraryEmbedding.node_id)
     ).all()  # fmt: skip
-    matrix = np.frombuffer(b"".join(r.vector for r in rows), dtype=np.float32)
-    index = VectorIndex(
+    flat = np.frombuffer(b"".join(r.vector for r in rows), dtype=np.float32)
+    matrix = flat.reshape(len(rows), -1) if rows else flat.reshape(0, embeddings.DIMENSIONS)
+    return VectorIndex(
         stamp=stamp,
-        node_ids=np.array([r.node_id for r in rows]),
-        document_ids=np.array([r.document_id for r in rows]),
-        matrix=matrix.reshape(len(rows), -1),
+        node_ids=np.array([r.node_id for r in rows], dtype=np.str_),
+        document_ids=np.array([r.document_id for r in rows], dtype=np.str_),
+        columns=np.ascontiguousarray(matrix.T),
+        rows={r.node_id: n for n, r in enumerate(rows)},
     )
-    with _lock:
-        _cache[key] = index
-    return index
