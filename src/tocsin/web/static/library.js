@@ -9,14 +9,12 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   }
 });
 
-// Importing a document with progress. Without this file the form posts as any form does; with
-// it, the same form data (CSRF field included) goes by XMLHttpRequest so the bytes sent can be
-// shown, then a busy state while the server reads and classifies the paragraphs (seconds, with
-// embeddings). Every word shown comes from the page (data-* attributes), in the reader's language.
+// Importing a document with progress (upload.js sends the form and keeps the progress box):
+// the bytes sent, then a busy state while the server reads and classifies the paragraphs
+// (seconds, with embeddings), then the import report in place of the form.
 (() => {
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
-  }
+  const tools = window.tocsinUpload;
+  if (!tools) return; // pages without an import form do not load upload.js
 
   // The answer is a whole page (the report, or the form refused): show its main part here.
   function showPage(html) {
@@ -38,58 +36,35 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   function enhance(form) {
     if (form.dataset.enhanced) return;
     form.dataset.enhanced = "1";
-    const box = form.querySelector("[data-progress]");
-    const bar = box.querySelector("progress");
-    const status = box.querySelector("[data-status]");
-    const words = form.querySelector("[data-words]").dataset;
-    const button = form.querySelector("button[type=submit]");
-
-    function show(percent, text) {
-      if (percent === null) {
-        bar.removeAttribute("value"); // an indeterminate bar: the server is working
-        bar.textContent = "";
-      } else {
-        bar.value = percent;
-        bar.textContent = `${percent}%`;
-      }
-      status.textContent = text;
-    }
-
-    function settle() {
-      button.disabled = false;
-      form.removeAttribute("aria-busy");
-    }
+    const box = tools.progress(form);
+    const words = box.words;
 
     form.addEventListener("submit", (event) => {
-      if (!window.FormData || !window.XMLHttpRequest || !window.DOMParser) return; // plain post
+      if (!tools.supported()) return; // the plain post
       event.preventDefault();
-      const xhr = new XMLHttpRequest();
-      xhr.open("POST", form.action);
-      xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
-      xhr.upload.addEventListener("progress", (e) => {
-        if (!e.lengthComputable) return;
-        const percent = Math.floor((e.loaded / e.total) * 100);
-        show(percent, fill(words.sent, { percent }));
+      box.start(tools.fill(words.sent, { percent: 0 }));
+      tools.send(form, {
+        sending(loaded, total) {
+          const percent = Math.floor((loaded / total) * 100);
+          box.show(percent, tools.fill(words.sent, { percent }));
+        },
+        sent() {
+          box.show(null, words.working);
+        },
+        answered(xhr) {
+          box.settle();
+          const type = xhr.getResponseHeader("Content-Type") || "";
+          if (type.startsWith("text/html")) {
+            showPage(xhr.responseText);
+            return;
+          }
+          box.show(0, words.failed);
+        },
+        failed() {
+          box.settle();
+          box.show(0, words.failed);
+        },
       });
-      xhr.upload.addEventListener("load", () => show(null, words.working));
-      xhr.addEventListener("load", () => {
-        settle();
-        const type = xhr.getResponseHeader("Content-Type") || "";
-        if (type.startsWith("text/html")) {
-          showPage(xhr.responseText);
-          return;
-        }
-        show(0, words.failed);
-      });
-      xhr.addEventListener("error", () => {
-        settle();
-        show(0, words.failed);
-      });
-      box.hidden = false;
-      button.disabled = true;
-      form.setAttribute("aria-busy", "true");
-      show(0, fill(words.sent, { percent: 0 }));
-      xhr.send(new FormData(form));
     });
   }
 
