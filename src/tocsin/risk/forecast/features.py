@@ -94,6 +94,38 @@ def _world_onsets_3y(frame: pd.DataFrame, _: str | None) -> pd.Series:
     return frame["year"].map(window).astype(float)
 
 
+def _years_since_ongoing(frame: pd.DataFrame, _: str | None) -> pd.Series:
+    ongoing_year = frame["year"].where(_ongoing(frame) > 0)
+    last = ongoing_year.groupby(frame["ccode"], sort=False).ffill()
+    gap = (frame["year"] - last).fillna(NO_ONSET_YEARS).clip(upper=NO_ONSET_YEARS)
+    return np.log2(1.0 + gap)
+
+
+def _ongoing(frame: pd.DataFrame) -> pd.Series:
+    if ONGOING not in frame.columns:
+        raise ValidationFailed.on(ONGOING, "missing column (a derived feature needs it)")
+    return (frame[ONGOING].fillna(0) > 0).astype(float)
+
+
+def _others_in_region(frame: pd.DataFrame, values: pd.Series) -> pd.Series:
+    """Mean of ``values`` over the other countries of the same region in the same year."""
+    keys = [_region(frame), frame["year"]]
+    present = values.notna().astype(float)
+    total = values.fillna(0).groupby(keys).transform("sum") - values.fillna(0)
+    count = present.groupby(keys).transform("sum") - present
+    return (total / count.clip(lower=1)).astype(float)
+
+
+def _region_onsets_3y(frame: pd.DataFrame, _: str | None) -> pd.Series:
+    recent = _rolling(3, "max")(frame, ONSET).fillna(0)
+    return _others_in_region(frame, recent)
+
+
+def _region_mean(frame: pd.DataFrame, column: str | None) -> pd.Series:
+    assert column is not None
+    return _others_in_region(frame, frame[column])
+
+
 DERIVATIONS: dict[str, Derivation] = {
     "change1": Derivation("change since the year before", _change(1), True),
     "change3": Derivation("change over three years", _change(3), True),
@@ -110,7 +142,19 @@ DERIVATIONS: dict[str, Derivation] = {
     "world_onsets_3y": Derivation(
         "onsets in the whole table in the three years up to this one", _world_onsets_3y, False,
     ),
+    "years_since_ongoing": Derivation(
+        "log2(1 + years since a mass killing was last under way in the country), 0 while one is",
+        _years_since_ongoing, False,
+    ),
+    "region_onsets_3y": Derivation(
+        "share of the other countries of its region with an onset in the last three years",
+        _region_onsets_3y, False,
+    ),
+    "region_mean": Derivation(
+        "mean over the other countries of its region in the same year", _region_mean, True,
+    ),
 }  # fmt: skip
+_REGIONAL = frozenset({"region_ongoing_share", "region_onsets_3y", "region_mean"})
 
 _CHANGING = (
     "battledeaths.log2", "freediscussion", "ses_power_dist", "un_imr_sqrt", "gdppcgrowth",
@@ -179,7 +223,7 @@ def feature_frame(
                 )
             source = filled[column] if column in filled.columns else table.frame[column]
             base[column] = source.groupby(table.frame["ccode"], sort=False).ffill()
-        if kind == "region_ongoing_share":
+        if kind in _REGIONAL or kind == "years_since_ongoing":
             for needed in (*REGIONS, ONGOING):
                 if needed in table.frame.columns and needed not in base.columns:
                     base[needed] = table.frame[needed]

@@ -150,6 +150,19 @@ class Boosted:
             raise ValidationFailed.on("model", f"LightGBM cannot read the model: {exc}") from exc
 
 
+def resolve_params(params: Mapping[str, Any], features: tuple[str, ...]) -> Mapping[str, Any]:
+    """A design names monotone directions by feature (``"monotone": {"battledeaths.log2": 1}``)
+    so they survive a change of feature list; LightGBM wants one sign per column, in order."""
+    if "monotone" not in params:
+        return params
+    signs = params["monotone"]
+    # A direction for a feature the model does not use (a shorter predictor list) is moot.
+    if any(v not in (-1, 0, 1) for v in signs.values()):
+        raise ValidationFailed.on("monotone", "each direction must be -1, 0 or 1")
+    rest = {k: v for k, v in params.items() if k != "monotone"}
+    return {**rest, "monotone_constraints": [int(signs.get(f, 0)) for f in features]}
+
+
 LEARNERS: dict[str, Any] = {Logit.kind: Logit, Boosted.kind: Boosted}
 
 

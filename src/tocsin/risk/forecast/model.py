@@ -26,7 +26,7 @@ from tocsin.risk.forecast.data import LEADS, TARGET, CountryYearTable
 from tocsin.risk.forecast.design import DEFAULT_DESIGN, ModelDesign, design_named
 from tocsin.risk.forecast.explain import CountryForecast, contribution
 from tocsin.risk.forecast.features import feature_frame
-from tocsin.risk.forecast.learners import Array, Learner, fit_learner, sigmoid
+from tocsin.risk.forecast.learners import Array, Learner, fit_learner, resolve_params, sigmoid
 
 
 @dataclass(frozen=True)
@@ -115,15 +115,16 @@ def fit_frame(
     fill = np.where(np.isnan(fill), 0.0, fill)  # a feature never observed in training
     x_all = np.where(np.isnan(values), fill, values)
     years = table.frame["year"].to_numpy()
-    components = _fit_components(design, x_all[rows], y_all[rows])
-    platt = _calibrate(design, x_all, y_all, years, table.frame, last)
+    features = tuple(str(c) for c in frame.columns)
+    components = _fit_components(design, x_all[rows], y_all[rows], features)
+    platt = _calibrate(design, x_all, y_all, years, table.frame, last, features)
     if design.calibration == "slope" and platt.fitted:
         raw = sum((w * m.log_odds(x_all[rows]) for w, m in components), np.zeros(int(rows.sum())))
         platt = match_base_rate(platt, raw, y_all[rows])
     return ForecastModel(
         design=design,
         predictors=predictors,
-        features=tuple(frame.columns),
+        features=features,
         fill=tuple(float(v) for v in fill),
         components=components,
         calibration=platt,
@@ -132,7 +133,11 @@ def fit_frame(
         training_rows=int(rows.sum()),
         training_onsets=int(y_all[rows].sum()),
         data=DataSource(
-            table.source, table.sha256, table.first_year, table.last_year, len(table.frame),
+            table.source,
+            table.sha256,
+            table.first_year,
+            table.last_year,
+            len(table.frame),
             table.countries,
         ),
         train_seconds=time.perf_counter() - started,
@@ -141,14 +146,23 @@ def fit_frame(
     )
 
 
-def _fit_components(design: ModelDesign, x: Array, y: Array) -> tuple[tuple[float, Learner], ...]:
+def _fit_components(
+    design: ModelDesign, x: Array, y: Array, features: tuple[str, ...]
+) -> tuple[tuple[float, Learner], ...]:
     return tuple(
-        (c.weight, fit_learner(c.learner, x, y, c.params, design.seed)) for c in design.components
+        (c.weight, fit_learner(c.learner, x, y, resolve_params(c.params, features), design.seed))
+        for c in design.components
     )
 
 
 def _calibrate(
-    design: ModelDesign, x: Array, y: Array, years: Any, frame: pd.DataFrame, last: int
+    design: ModelDesign,
+    x: Array,
+    y: Array,
+    years: Any,
+    frame: pd.DataFrame,
+    last: int,
+    features: tuple[str, ...],
 ) -> Platt:
     """Out-of-time predictions for the last training years, each from components fitted on
     the rows known at that year, then the logistic map fitted on them."""
@@ -165,7 +179,7 @@ def _calibrate(
         scored &= years >= year
         if not scored.any():
             continue
-        inner = _fit_components(design, x[fit_rows], y[fit_rows])
+        inner = _fit_components(design, x[fit_rows], y[fit_rows], features)
         z = sum((w * m.log_odds(x[scored]) for w, m in inner), np.zeros(int(scored.sum())))
         scores.append(z)
         outcomes.append(y[scored])
@@ -234,8 +248,11 @@ def forecast_frame(
                 base_log_odds=float(base[i]),
                 contributions=tuple(
                     contribution(
-                        model.features[j], float(x[i, j]), bool(gap[i, j]),
-                        float(shares[i, j]), float(z[i]),
+                        model.features[j],
+                        float(x[i, j]),
+                        bool(gap[i, j]),
+                        float(shares[i, j]),
+                        float(z[i]),
                     )
                     for j in order
                 ),
