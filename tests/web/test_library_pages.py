@@ -164,3 +164,12 @@ def post_import(client: Browser, data: bytes | None, name: str, **fields: str) -
     files = {"file": (name, data or b"", "text/plain")}
     return client.post("/library/import", data={"csrf": client.csrf, **fields}, files=files,
                        follow_redirects=False)  # fmt: skip
+
+
+def test_the_labels_read_in_the_readers_language(browser: Make) -> None:
+    reader = browser(Role.ANALYST)
+    reader.cookies.set("tocsin_lang", "fr")
+    page = reader.get("/library").text
+    assert "Protection des civils" in page and "Protection of civilians" not in page
+    reader.cookies.set("tocsin_lang", "ar")
+    assert "حماية المدنيين" in reader.get("/library").text

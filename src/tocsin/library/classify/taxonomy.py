@@ -29,6 +29,11 @@ class Label:
     keywords: tuple[str, ...] = ()
     strong: tuple[str, ...] = ()  # phrases that count double
     examples: tuple[str, ...] = ()  # more texts of the label's own (a factor's indicators)
+    translations: tuple[tuple[str, str], ...] = ()  # (language, name) besides English
+
+    def name_in(self, lang: str) -> str:
+        """The label's name in ``lang``; English when it has none in that language."""
+        return dict(self.translations).get(lang, self.name)
 
     @property
     def prototype(self) -> str:
@@ -114,6 +119,7 @@ def _factor(factor: FactorSpec, spec: dict[str, Any], dimension: str) -> Label:
         code=factor.code,
         name=factor.names["en"],
         description=factor.descriptions.get("en", ""),
+        translations=tuple((lang, name) for lang, name in factor.names.items() if lang != "en"),
         keywords=_words(spec, "keywords", where),
         strong=_words(spec, "strong", where),
         # one text for all indicators, not one each: 14 encodings instead of 140 at start-up
@@ -129,6 +135,7 @@ def _label(dimension: str, code: str, spec: Any) -> Label:
         code=code,
         name=str(spec["name"]),
         description=str(spec["description"]),
+        translations=_translations(spec, where),
         keywords=_words(spec, "keywords", where),
         strong=_words(spec, "strong", where),
     )
@@ -139,3 +146,12 @@ def _words(spec: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
         raise ValidationFailed.on(f"{where}.{key}", "a list of non-empty texts")
     return tuple(w.strip() for w in words)
+
+
+def _translations(spec: dict[str, Any], where: str) -> tuple[tuple[str, str], ...]:
+    names = spec.get("names", {})
+    if not isinstance(names, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in names.items()
+    ):
+        raise ValidationFailed.on(f"{where}.names", "must map languages to non-empty names")
+    return tuple(sorted(names.items()))

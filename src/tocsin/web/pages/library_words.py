@@ -9,7 +9,6 @@ from functools import lru_cache
 
 from tocsin.library.classify import DIMENSIONS, RISK_FACTOR, load_taxonomy
 from tocsin.library.store import LabelSource, LinkKind, LinkStatus
-from tocsin.risk.framework import load_spec
 from tocsin.web import i18n
 from tocsin.web.i18n import N_
 
@@ -63,6 +62,11 @@ class Terms:
         """A label's name; a code the taxonomy no longer has shows as itself."""
         return self.names.get((dimension, code), code)
 
+    def bare(self, dimension: str, code: str) -> str:
+        """A label's name without the risk factor's code in front (for a title beside it)."""
+        name = self.of(dimension, code)
+        return name.split(" · ", 1)[1] if dimension == RISK_FACTOR and " · " in name else name
+
     def dimension(self, dimension: str) -> str:
         return i18n.gettext_for(self.lang, DIMENSION_NAMES.get(dimension, dimension))
 
@@ -91,19 +95,16 @@ class Terms:
 
 @lru_cache(maxsize=8)
 def terms(lang: str) -> Terms:
-    """The taxonomy in ``lang``: risk factors by the framework's own names in that language
-    (the framework is translated), the other labels through the message catalogue."""
+    """The taxonomy in ``lang``: the names the taxonomy file gives each label in that language
+    (risk factors: the framework's own names, with their code in front)."""
     taxonomy = load_taxonomy()
-    factors = {f.code: f.names for f in load_spec().factors}
     names: dict[tuple[str, str], str] = {}
     for dimension in taxonomy.dimensions:
         for label in dimension.labels:
+            name = label.name_in(lang)
             if dimension.code == RISK_FACTOR:
-                own = factors.get(label.code, {})
-                name = own.get(lang) or own.get("en") or label.name
-                names[(dimension.code, label.code)] = f"{label.code} · {name}"
-            else:
-                names[(dimension.code, label.code)] = i18n.gettext_for(lang, label.name)
+                name = f"{label.code} · {name}"
+            names[(dimension.code, label.code)] = name
     return Terms(
         lang=lang,
         names=names,

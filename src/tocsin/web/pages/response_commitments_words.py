@@ -7,9 +7,10 @@ from typing import Any
 
 from fastapi import Request
 
-from tocsin.library.classify.taxonomy import ACTOR, load_taxonomy
+from tocsin.library.classify.taxonomy import ACTOR
 from tocsin.response.commitments import CommitmentFilters, CommitmentStatus, SourceKind
 from tocsin.web.i18n import N_
+from tocsin.web.pages.library_words import terms
 from tocsin.web.viewer import Viewer
 
 STATUSES: dict[str, str] = {
@@ -30,9 +31,9 @@ SOURCE_KINDS: dict[str, str] = {
 FILTER_NAMES = ("actor", "actor_kind", "document", "country", "status", "q")
 
 
-def actor_kinds() -> dict[str, str]:
-    """Actor codes and their names (the library taxonomy's own words, in English)."""
-    return {label.code: label.name for label in load_taxonomy().dimension(ACTOR).labels}
+def actor_kinds(lang: str) -> dict[str, str]:
+    """Actor codes and their names in ``lang`` (the library taxonomy's words)."""
+    return dict(terms(lang).choices(ACTOR))
 
 
 def filters_of(request: Request) -> CommitmentFilters:
@@ -44,9 +45,9 @@ def words(who: Viewer) -> dict[str, Any]:
     return {
         "statuses": STATUSES,
         "source_kinds": SOURCE_KINDS,
-        "actor_kinds": actor_kinds(),
+        "actor_kinds": actor_kinds(who.lang),
         "status_choices": [(k, who._(v)) for k, v in STATUSES.items()],
         "source_kind_choices": [(k, who._(v)) for k, v in SOURCE_KINDS.items()],
-        "actor_kind_choices": list(actor_kinds().items()),
+        "actor_kind_choices": list(actor_kinds(who.lang).items()),
         "lang": who.lang,
     }
