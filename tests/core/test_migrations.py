@@ -23,7 +23,7 @@ def test_models_and_migrations_agree(db: Database) -> None:
 def test_migrations_are_at_head_and_idempotent(db: Database) -> None:
     before = migrate.current(db.engine)
     migrate.upgrade(db.engine)  # a second run must be a no-op, as `tocsin init` relies on
-    assert migrate.current(db.engine) == before == "0014"
+    assert migrate.current(db.engine) == before == "0015"
     tables = set(inspect(db.engine).get_table_names())
     expected = {"events", "acts", "persons", "audit_log", "custody_entries", "tree_heads"}
     assert expected | {"evidence"} <= tables

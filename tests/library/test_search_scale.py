@@ -96,7 +96,7 @@ def test_ranked_matches_give_the_answer_of_joining_every_match(
                 expression = " AND ".join(f'"{w}"*' for w in query.split())
                 for limit in (1, 10, 60):
                     fast = fulltext._sqlite_hits(s, expression, scope.conditions, limit,
-                                                 scope.document_id)  # fmt: skip
+                                                 scope.document_id, scope.labels)  # fmt: skip
                     plain = fulltext._joined_hits(s, expression, scope.conditions, limit)
                     assert fast == plain, (query, filters, limit)
 

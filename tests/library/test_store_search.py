@@ -7,11 +7,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 from tests.conftest import MakeActor
 from tests.library.seeds_kit import PARIS_COMMITMENTS, PARIS_PLAN, needs_seeds, parsed
 from tests.seeding import cheap_hashing
 
+from tocsin.core import migrate
 from tocsin.core.db import Database
 from tocsin.core.errors import ValidationFailed
 from tocsin.core.roles import Role
@@ -101,6 +103,52 @@ def test_the_sqlite_search_table_refills_itself(db: Database, make_actor: MakeAc
         s.execute(text("DELETE FROM library_nodes_fts"))  # as after restoring a backup
     with db.session() as s:
         assert [h.node.reference for h in search_text(s, analyst, "hospitals")] == ["plan/-/-/2"]
+
+
+def _search_schema(db: Database) -> tuple[str, str]:
+    """What carries full text (SQLite's table definition, PostgreSQL's index names) and the
+    label indexes, as the catalogue describes them."""
+    with db.engine.connect() as c:
+        if db.dialect == "sqlite":
+            searched = c.scalar(
+                text("SELECT sql FROM sqlite_master WHERE name = 'library_nodes_fts'")
+            )
+            labels = c.execute(text("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                    "AND tbl_name = 'library_labels'")).scalars()  # fmt: skip
+        else:
+            searched = ",".join(sorted(c.execute(text(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'library_nodes'"
+                " AND indexname LIKE 'ix_library_nodes_search%'")).scalars()))  # fmt: skip
+            labels = c.execute(text("SELECT indexname FROM pg_indexes "
+                                    "WHERE tablename = 'library_labels'")).scalars()  # fmt: skip
+        return str(searched), ",".join(sorted(n for n in labels if n.startswith("ix_")))
+
+
+def test_migration_0015_keeps_a_filled_library_searchable(
+    db: Database, make_actor: MakeActor
+) -> None:
+    """Down to 0014 and up again with paragraphs stored: the search table (SQLite) or column
+    (PostgreSQL) is rebuilt from the nodes, and the same words are found the same way."""
+    analyst = make_actor(Role.ANALYST)
+    with db.session() as s:
+        import_document(s, analyst, parse_text(PLAN, "plan.txt"))
+        before = [h.node.reference for h in search_text(s, analyst, "up qui")]
+    config = migrate.alembic_config(db.engine)
+    try:
+        command.downgrade(config, "0014")
+        searched, labels = _search_schema(db)
+        assert labels == "ix_library_labels_dimension_label"
+        assert ("prefix" not in searched) if db.dialect == "sqlite" else (
+            searched == "ix_library_nodes_search")  # fmt: skip
+    finally:
+        migrate.upgrade(db.engine)
+    searched, labels = _search_schema(db)
+    assert labels == "ix_library_labels_dimension_label_node"
+    assert ("prefix='2 3'" in searched) if db.dialect == "sqlite" else (
+        searched == "ix_library_nodes_search_vector")  # fmt: skip
+    with db.session() as s:
+        assert [h.node.reference for h in search_text(s, analyst, "up qui")] == before
+    assert before == ["plan/-/-/1"]  # "up" and "quickly", by two- and three-letter prefixes
 
 
 @pytest.mark.parametrize(

@@ -84,7 +84,11 @@ def _multipart(request: Request) -> bool:
     return request.headers.get("content-type", "").startswith("multipart/form-data")
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, db: Database | None = None, warm_up: bool = False
+) -> FastAPI:
+    """``warm_up``: start loading the sentence model in the background (the served app;
+    tests build theirs without it)."""
     settings = settings or get_settings()
     settings.check_production()
     app = FastAPI(
@@ -143,4 +147,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from tocsin.web.app import install as install_pages
 
     install_pages(app)
+    if warm_up:
+        from tocsin.library.warm_up import start_warm_up
+
+        start_warm_up()
     return app

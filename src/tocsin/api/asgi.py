@@ -2,4 +2,4 @@
 
 from tocsin.api.app import create_app
 
-app = create_app()
+app = create_app(warm_up=True)

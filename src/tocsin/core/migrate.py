@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 # do not describe: comparing models with the database must not ask to drop them.
 HAND_WRITTEN_PREFIXES = (
     "events_fts", "ix_events_search", "library_nodes_fts", "ix_library_nodes_search",
+    "search_vector",  # library_nodes' generated tsvector column on PostgreSQL (0015)
 )
 
 

@@ -6,33 +6,43 @@ which VACUUM may renumber; the service refills a document's rows at every import
 (:func:`index_document`), and :func:`rebuild_search_index` refills all of them (after restoring a
 backup, which carries only model tables). Ranked by BM25, headings counting double.
 
-PostgreSQL: an expression GIN index over the nodes themselves, so nothing needs refilling;
-ranked by ``ts_rank``. On both, every word must match, by prefix; case does not matter.
+SQLite's table has prefix indexes of two and three characters (migration 0015): a query's
+short words match by prefix as its long ones do, without merging the lists of every word they
+begin.
+
+PostgreSQL: a stored generated ``tsvector`` column over the nodes themselves with its GIN index
+(migration 0015), so nothing needs refilling and ranking by ``ts_rank`` reads each match's
+stored document instead of recomputing it. On both, every word must match, by prefix; case does
+not matter.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Select, String, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from tocsin.cases.search import words
-from tocsin.library.store.models import LibraryDocument, LibraryNode
+from tocsin.library.store.models import LibraryDocument, LibraryLabel, LibraryNode
 from tocsin.library.store.vocabulary import NodeKind
 
-# Spelled exactly as the index in migration 0012, so the planner can use it.
-PG_DOCUMENT = (
-    "to_tsvector('simple', coalesce(library_nodes.heading, '') || ' ' || "
-    "coalesce(library_nodes.text, ''))"
-)
+# The generated column of migration 0015: heading and text under the 'simple' configuration.
+PG_DOCUMENT = "library_nodes.search_vector"
 # Ranked by BM25, headings counting double; lower is better, as FTS5 gives it.
 _MATCHES = (
     "SELECT node_id, bm25(library_nodes_fts, 0.0, 0.0, 2.0, 1.0) AS rank "
     "FROM library_nodes_fts WHERE library_nodes_fts MATCH :fts_query"
 )
-_RANKED = _MATCHES + " ORDER BY rank LIMIT :depth"
-_RANKED_IN_DOCUMENT = _MATCHES + " AND document_id = :document_id ORDER BY rank LIMIT :depth"
+_IN_DOCUMENT = " AND document_id = :document_id"
+# SQLite reads the label's items once (from the label index alone, 0015) and probes that set
+# for each match, so a narrow label is ranked among its own items instead of among all.
+_WITH_LABEL = (
+    " AND node_id IN (SELECT node_id FROM library_labels"
+    " WHERE dimension = :dimension AND label = :label)"
+)
+_ORDER = " ORDER BY rank LIMIT :depth"
 MAX_DEPTH = 20_000  # matches ranked before testing them all instead
 CHUNK = 5000  # ids per IN list, well under SQLite's limit on bound parameters
 _FILL = (
@@ -80,18 +90,18 @@ def search_is_empty(session: Session) -> bool:
 
 def text_hits(
     session: Session, query: str, conditions: list[ColumnElement[bool]], limit: int,
-    document_id: str | None = None,
+    document_id: str | None = None, labels: Sequence[tuple[str, str]] = (),
 ) -> list[tuple[str, float]]:  # fmt: skip
     """(node id, score) of the items matching every word of ``query`` and ``conditions`` (on
     library_nodes and library_documents), best first; a higher score is a better match.
-    ``document_id``, when given, must also be among ``conditions``: it only lets SQLite skip
-    other documents' rows before ranking them."""
+    ``document_id`` and ``labels`` (dimension, code), when given, must also be among
+    ``conditions``: they only let SQLite skip other rows before ranking them."""
     found = words(query)
     if not found:
         return []
     if _sqlite(session):
         expression = " AND ".join(f'"{w}"*' for w in found)
-        return _sqlite_hits(session, expression, conditions, limit, document_id)
+        return _sqlite_hits(session, expression, conditions, limit, document_id, labels)
     document: ColumnElement[Any] = literal_column(PG_DOCUMENT)
     tsquery = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in found))
     rank = func.ts_rank(document, tsquery)
@@ -106,17 +116,19 @@ def text_hits(
 
 def _sqlite_hits(
     session: Session, expression: str, conditions: list[ColumnElement[bool]], limit: int,
-    document_id: str | None,
+    document_id: str | None, labels: Sequence[tuple[str, str]],
 ) -> list[tuple[str, float]]:  # fmt: skip
     """Ranking every match is cheap inside FTS5 (about a microsecond each) but joining every
     match to its node and document to test ``conditions`` is not (several, on 36-character
     ids): a common word matches most of a large library. So the best ``depth`` matches are
     ranked first and only those are tested, deeper while too few pass. The answer is the same
     as testing every match: whatever was not fetched ranks at or below the last fetched, and
-    only matches strictly better than that one are trusted until the matches run out."""
-    depth = max(limit * 4, 200)
+    only matches strictly better than that one are trusted until the matches run out.
+    When the first round is not enough and a label filter is set, later rounds rank only the
+    items of the rarest label: a narrow label otherwise needs rounds of tens of thousands."""
+    depth, label = max(limit * 4, 200), None
     while depth <= MAX_DEPTH:
-        ranked = _ranked(session, expression, document_id, depth)
+        ranked = _ranked(session, expression, document_id, label, depth)
         complete = len(ranked) < depth
         cutoff = ranked[-1][1] if ranked else 0.0
         candidates = {node_id: rank for node_id, rank in ranked if complete or rank < cutoff}
@@ -131,19 +143,38 @@ def _sqlite_hits(
         if complete or len(kept) >= limit:
             kept.sort(key=lambda row: (candidates[row[0]], row[1]))
             return [(node_id, -candidates[node_id]) for node_id, _ in kept[:limit]]
+        if labels and label is None:
+            label = rarest_label(session, labels)[:2]
+            continue  # the same depth, among that label's items only
         depth *= 8
     return _joined_hits(session, expression, conditions, limit)
 
 
 def _ranked(
-    session: Session, expression: str, document_id: str | None, depth: int
-) -> list[tuple[str, float]]:
-    """The ``depth`` best matches by BM25 (lower is better, as FTS5 gives it)."""
-    rows = session.execute(
-        text(_RANKED if document_id is None else _RANKED_IN_DOCUMENT),
-        {"fts_query": expression, "document_id": document_id, "depth": depth},
-    )
+    session: Session, expression: str, document_id: str | None, label: tuple[str, str] | None,
+    depth: int,
+) -> list[tuple[str, float]]:  # fmt: skip
+    """The ``depth`` best matches by BM25 (lower is better, as FTS5 gives it), of one document
+    and one label when given."""
+    statement = (_MATCHES + ("" if document_id is None else _IN_DOCUMENT)
+                 + ("" if label is None else _WITH_LABEL) + _ORDER)  # fmt: skip
+    dimension, code = label or (None, None)
+    rows = session.execute(text(statement), {
+        "fts_query": expression, "document_id": document_id, "depth": depth,
+        "dimension": dimension, "label": code,
+    })  # fmt: skip
     return [(node_id, float(rank)) for node_id, rank in rows]
+
+
+def rarest_label(session: Session, labels: Sequence[tuple[str, str]]) -> tuple[str, str, int]:
+    """The least common of these (dimension, code) labels, with how many items carry it
+    (counted on the label index alone, a few milliseconds)."""
+    counted = [
+        (dimension, code, session.scalar(select(func.count()).select_from(LibraryLabel).where(
+            LibraryLabel.dimension == dimension, LibraryLabel.label == code)) or 0)
+        for dimension, code in labels
+    ]  # fmt: skip
+    return min(counted, key=lambda c: c[2])
 
 
 def _joined_hits(

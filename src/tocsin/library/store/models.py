@@ -4,7 +4,7 @@ items) with labels, analysts' corrections, links between nodes, and embeddings f
 A node keeps its id for as long as its reference exists: a re-import updates it in place. A node
 missing from a later import is marked not current and kept, so links and corrections that point
 at it keep their meaning. Corrections are append-only (migration 0012), since later imports learn
-from them. The full-text index is not a model: see ``fulltext`` and migration 0012.
+from them. The full-text index is not a model: see ``fulltext`` and migrations 0012 and 0015.
 """
 
 from __future__ import annotations
@@ -106,7 +106,10 @@ class LibraryLabel(Base):
     risk_factor): the classifier's, with its confidence, or an analyst's."""
 
     __tablename__ = "library_labels"
-    __table_args__ = (Index("ix_library_labels_dimension_label", "dimension", "label"),)
+    # node_id in the index too: a label filter reads its items from the index alone (0015)
+    __table_args__ = (
+        Index("ix_library_labels_dimension_label_node", "dimension", "label", "node_id"),
+    )
 
     node_id: Mapped[str] = mapped_column(ForeignKey("library_nodes.id"), primary_key=True)
     dimension: Mapped[str] = mapped_column(String(20), primary_key=True)

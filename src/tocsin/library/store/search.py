@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from tocsin.core.access import Actor, visible
@@ -26,7 +26,12 @@ from tocsin.core.roles import Permission
 from tocsin.library import embeddings
 from tocsin.library.classify import DIMENSIONS, load_taxonomy
 from tocsin.library.store import access
-from tocsin.library.store.fulltext import rebuild_search_index, search_is_empty, text_hits
+from tocsin.library.store.fulltext import (
+    rarest_label,
+    rebuild_search_index,
+    search_is_empty,
+    text_hits,
+)
 from tocsin.library.store.models import LibraryDocument, LibraryLabel, LibraryNode
 from tocsin.library.store.schemas import SearchFilters, SearchHit, SearchResults
 from tocsin.library.store.vectors import vector_index
@@ -50,7 +55,7 @@ def search_text(
 ) -> list[SearchHit]:  # fmt: skip
     """Items holding every word of ``query`` (by prefix), best match first."""
     scope = _scope(session, actor, query, filters or SearchFilters(), limit)
-    hits = text_hits(session, query, scope.conditions, limit, scope.document_id)
+    hits = text_hits(session, query, scope.conditions, limit, scope.document_id, scope.labels)
     return _hits(session, actor, [(node_id, score, i + 1, None, None)
                                   for i, (node_id, score) in enumerate(hits)])  # fmt: skip
 
@@ -63,7 +68,7 @@ def search(
     filters = filters or SearchFilters()
     scope = _scope(session, actor, query, filters, limit)
     depth = max(limit * 3, 50)  # deeper than shown: an item low in one list may rise in both
-    textual = text_hits(session, query, scope.conditions, depth, scope.document_id)
+    textual = text_hits(session, query, scope.conditions, depth, scope.document_id, scope.labels)
     semantic = _semantic(session, query, scope, depth)
     method = "text" if semantic is None else "text+semantic"
     fused: dict[str, _Fused] = {}
@@ -162,23 +167,12 @@ def _semantic(
         # that reading its items costs less than testing that many, only among its items.
         estimate = max(wanted * 2, int(depth * len(found) / max(len(hits), 1) * 1.5))
         if scope.labels and rarest is None:
-            rarest = _rarest_label(session, scope.labels)
+            rarest = rarest_label(session, scope.labels)
             if rarest[2] * LABEL_READ_COST < estimate:
                 labelled = index.mask(_label_items(session, rarest[0], rarest[1]))
                 allowed = labelled if allowed is None else allowed & labelled
                 continue
         wanted = estimate
-
-
-def _rarest_label(session: Session, labels: list[tuple[str, str]]) -> tuple[str, str, int]:
-    """The least common of these labels, with how many items carry it (counted on the label
-    index alone, a few milliseconds)."""
-    counted = [
-        (dimension, code, session.scalar(select(func.count()).select_from(LibraryLabel).where(
-            LibraryLabel.dimension == dimension, LibraryLabel.label == code)) or 0)
-        for dimension, code in labels
-    ]  # fmt: skip
-    return min(counted, key=lambda c: c[2])
 
 
 def _label_items(session: Session, dimension: str, code: str) -> list[str]:
