@@ -11,16 +11,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tocsin.cli_checks import checked
+
 if TYPE_CHECKING:
-    from typing import TypeVar
-
-    from pydantic import BaseModel
-
     from tocsin.core.access import Actor
     from tocsin.core.db import Database
-    from tocsin.response.commitments import CommitmentFilters, CommitmentPublic
+    from tocsin.response.commitments import (
+        CommitmentFilters,
+        CommitmentPublic,
+        CommitmentSummary,
+    )
 
-    M = TypeVar("M", bound=BaseModel)
 
 commitments_app = typer.Typer(
     help="Commitments made by actors and the judgements of their implementation.",
@@ -57,21 +58,7 @@ def _acting(user: str | None) -> tuple[Database, Actor]:
 def _filters(**given: str | None) -> CommitmentFilters:
     from tocsin.response.commitments import CommitmentFilters
 
-    return CommitmentFilters.model_validate(given)
-
-
-def _checked(schema: type[M], **given: object) -> M:
-    """The input shape, with a problem on ``--option`` rather than a traceback."""
-    from pydantic import ValidationError
-
-    from tocsin.core.errors import FieldProblem, ValidationFailed
-
-    try:
-        return schema.model_validate({k: v for k, v in given.items() if v is not None})
-    except ValidationError as exc:
-        problems = [FieldProblem("--" + str(e["loc"][0]).replace("_", "-"), e["msg"])
-                    for e in exc.errors()]  # fmt: skip
-        raise ValidationFailed(problems[0].field + ": " + problems[0].message, problems) from None
+    return checked(CommitmentFilters, **given)
 
 
 @commitments_app.command("add")
@@ -95,7 +82,7 @@ def add(
     from tocsin.response.commitments import CommitmentCreate, create_commitment
 
     with _errors():
-        data = _checked(CommitmentCreate, actor_name=actor_name, actor_kind=kind, action=action,
+        data = checked(CommitmentCreate, actor_name=actor_name, actor_kind=kind, action=action,
                         node_id=node, document_title=document, made_on=made, due_on=due,
                         indicators=indicator or [], tlp=tlp, country=country)  # fmt: skip
         db, who = _acting(user)
@@ -129,7 +116,7 @@ def status(
     from tocsin.response.commitments import JudgementCreate, get_commitment, record_judgement
 
     with _errors():
-        data = _checked(JudgementCreate, status=state, source=source, source_kind=source_kind,
+        data = checked(JudgementCreate, status=state, source=source, source_kind=source_kind,
                         as_of=as_of or utcnow().date().isoformat(), event_ids=event or [],
                         evidence_ids=evidence or [], urls=url or [], indicators=indicator or [],
                         note=note)  # fmt: skip
@@ -162,7 +149,7 @@ def list_command(
     for name in ("id", "actor", "reference", "action", "due", "status", "as of"):
         table.add_column(name)
     for c in board.commitments:
-        table.add_row(c.id, c.actor_name, c.reference or c.document_title, _short(c.action),
+        table.add_row(c.id, c.actor_name, c.reference or c.document_title, _short(_action(c)),
                       c.due_on.isoformat() if c.due_on else "-",
                       (c.status or "no judgement") + (" (overdue)" if c.overdue else ""),
                       c.status_as_of.isoformat() if c.status_as_of else "-")  # fmt: skip
@@ -232,6 +219,12 @@ def _short(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _action(c: CommitmentSummary) -> str:
+    from tocsin.response.commitments.sources import WITHHELD
+
+    return WITHHELD if c.action_withheld else c.action
+
+
 def _print_one(c: CommitmentPublic) -> None:
     from rich.table import Table
 
@@ -242,7 +235,7 @@ def _print_one(c: CommitmentPublic) -> None:
         ("actor", f"{c.actor_name} ({c.actor_kind})"),
         ("document", c.document_title or "-"),
         ("reference", c.reference or "-"),
-        ("action", c.action),
+        ("action", _action(c)),
         ("made / due", f"{c.made_on or '-'} / {c.due_on or '-'}"),
         ("status", (c.status or "no judgement") + (" (overdue)" if c.overdue else "")),
         ("indicators", "; ".join(c.indicators) or "-"),

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tocsin.cli_checks import checked
+from tocsin.core.errors import FieldProblem, ValidationFailed
+
 if TYPE_CHECKING:
     from tocsin.core.access import Actor
     from tocsin.core.db import Database
@@ -47,12 +50,27 @@ def _codes(text: str | None) -> list[str]:
 def _situation(country: str | None, area: str | None, alert: str | None,
                assessment: str | None, factors: str | None, themes: str | None,
                phase: str | None) -> SituationIn:  # fmt: skip
-    from tocsin.response.plans import FactorIn, SituationIn
+    from tocsin.response.plans import SituationIn
 
-    given = [FactorIn(code=c.partition(":")[0], level=c.partition(":")[2] or "high")
+    given = [{"code": c.partition(":")[0], "level": c.partition(":")[2] or "high"}
              for c in _codes(factors)]  # fmt: skip
-    return SituationIn(country=country, admin_area=area, alert_id=alert, assessment_id=assessment,
-                       factors=given, themes=_codes(themes), phase=phase)  # fmt: skip
+    try:
+        return checked(SituationIn, country=country, admin_area=area, alert_id=alert,
+                       assessment_id=assessment, factors=given, themes=_codes(themes),
+                       phase=phase)  # fmt: skip
+    except ValidationFailed as exc:
+        raise _as_options(exc) from None
+
+
+# The option that carries each field, where its name differs from the field's.
+OPTIONS = {"--admin-area": "--area", "--alert-id": "--alert", "--assessment-id": "--assessment",
+           "--items": "--node"}  # fmt: skip
+
+
+def _as_options(exc: ValidationFailed) -> ValidationFailed:
+    """A problem with the situation, named after the option the user typed."""
+    problems = [FieldProblem(OPTIONS.get(p.field, p.field), p.message) for p in exc.errors]
+    return ValidationFailed(f"{problems[0].field}: {problems[0].message}", problems)
 
 
 def describe(why: Explanation) -> str:
@@ -97,7 +115,7 @@ def _print_plan(plan: PlanPublic) -> None:
     for name in ("#", "reference", "status", "responsible", "due", "why"):
         table.add_column(name, overflow="fold")
     for i in plan.items:
-        table.add_row(str(i.position), i.reference, i.status, i.responsible,
+        table.add_row(str(i.position), i.reference or "(withheld)", i.status, i.responsible,
                       str(i.due_date or ""), describe(i.explanation))  # fmt: skip
     console.print(table)
 
@@ -116,7 +134,8 @@ def propose_command(
 
     with _errors():
         situation = _situation(country, area, alert, assessment, factors, themes, phase)
-        ask = ProposalRequest(situation=situation, actor=actor, sphere=sphere, limit=limit)
+        ask = checked(ProposalRequest, situation=situation, actor=actor, sphere=sphere,
+                      limit=limit)  # fmt: skip
         db, who = _acting(user)
         with db.session() as s:
             found = propose(s, who, ask)
@@ -138,20 +157,24 @@ def create_command(
 ) -> None:  # fmt: skip
     """Keep a plan of the situation: the best ``--top`` proposals and any ``--node``."""
     from tocsin.cli import _errors
-    from tocsin.response.plans import PlanCreate, PlanItemIn, ProposalRequest, create_plan, propose
+    from tocsin.response.plans import PlanCreate, ProposalRequest, create_plan, propose
 
     with _errors():
         situation = _situation(country, area, alert, assessment, factors, themes, phase)
+        # Checked before anything is read: a bad option is named before the library is asked.
+        try:
+            checked(PlanCreate, title=title, situation=situation, actor=actor, sphere=sphere,
+                    tlp=tlp, items=[{"node": n} for n in node or []])  # fmt: skip
+        except ValidationFailed as exc:
+            raise _as_options(exc) from None
+        ask = checked(ProposalRequest, situation=situation, actor=actor, sphere=sphere,
+                      limit=min(max(top, 1), 200))  # fmt: skip
         db, who = _acting(user)
         with db.session() as s:
-            chosen: list[str] = []
-            if top > 0:
-                ask = ProposalRequest(situation=situation, actor=actor, sphere=sphere,
-                                      limit=min(top, 200))  # fmt: skip
-                chosen = [p.reference for p in propose(s, who, ask).proposals]
+            chosen = [p.reference for p in propose(s, who, ask).proposals] if top > 0 else []
             chosen += [n for n in node or [] if n not in chosen]
-            data = PlanCreate(title=title, situation=situation, actor=actor, sphere=sphere,
-                              tlp=tlp, items=[PlanItemIn(node=n) for n in chosen])  # fmt: skip
+            data = checked(PlanCreate, title=title, situation=situation, actor=actor,
+                           sphere=sphere, tlp=tlp, items=[{"node": n} for n in chosen])  # fmt: skip
             plan = create_plan(s, who, data)
         db.dispose()
     _print_plan(plan)

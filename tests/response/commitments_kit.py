@@ -18,12 +18,12 @@ PLAN = (
 )
 
 
-def library_plan(db: Database, actor: Actor, tlp: str = "CLEAR") -> dict[str, str]:
-    """{item number: node id} of PLAN imported as the document ``plan-of-protection``."""
+def library_plan(
+    db: Database, actor: Actor, tlp: str = "CLEAR", slug: str = "plan-of-protection"
+) -> dict[str, str]:
+    """{item number: node id} of PLAN imported as the document ``slug``."""
     with db.session() as s:
-        result = import_document(
-            s, actor, parse_text(PLAN, "plan-of-protection.txt"), tlp=tlp, embed=False
-        )
+        result = import_document(s, actor, parse_text(PLAN, f"{slug}.txt"), tlp=tlp, embed=False)
         slug = result.document.slug
     from sqlalchemy import select
 

@@ -115,3 +115,20 @@ def test_the_command_line_proposes_and_keeps_a_plan(
     assert ref(1) in out and ref(5) in out and ref(2) not in out
     code, out = plans(analyst, "list")
     assert code == 0 and "From the CLI" in out and "0/2" in out
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["propose", "--actor", "state", "--factors", "RF7", "--limit", "0"], "--limit"),
+    (["propose", "--actor", "state", "--factors", "RF7toolongcode"], "--factors"),
+    (["propose", "--actor", "state", "--alert", "x" * 40], "--alert"),
+    (["create", "--title", "", "--actor", "state", "--factors", "RF7"], "--title"),
+    (["create", "--title", "x", "--actor", "state", "--factors", "RF7", "--tlp", "PINK"],
+     "--tlp"),
+    (["create", "--title", "x", "--actor", "state", "--factors", "RF7", "--node", "x" * 600],
+     "--node"),
+])  # fmt: skip
+def test_a_bad_option_is_named_not_a_traceback(
+    cli_env: Settings, make_actor: MakeActor, args: list[str], named: str
+) -> None:
+    code, out = plans(make_actor(Role.ANALYST), *args)
+    assert code != 0 and named in out and "Traceback" not in out, out

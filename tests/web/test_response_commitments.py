@@ -9,14 +9,16 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from page_client import Browser
 from seeding import Seeder
 from tocsin.core.db import Database
 from tocsin.core.roles import Role
+from tocsin.core.tlp import TLP
 from tocsin.library import parse_text
 from tocsin.library.store import get_node, import_document
+from tocsin.library.store.models import LibraryDocument
 from tocsin.response.commitments import CommitmentCreate, JudgementCreate, create_commitment
 from tocsin.response.commitments import record_judgement as judge
 from tocsin.response.commitments.models import Commitment, CommitmentJudgement
@@ -131,3 +133,65 @@ def test_who_may_see_and_write(browser: Make, seed: Seeder) -> None:
     assert "cleared eyes" in analyst.get("/response/report.csv").text
     pdf = analyst.get("/response/report.pdf?actor=Republic+of+Pageland")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/response?country=ABCD", "country"),
+        ("/response?status=bogus", "status"),
+        ("/response/commitments?status=" + "x" * 25, "status"),
+        ("/response/commitments?actor_kind=" + "x" * 60, "actor_kind"),
+        ("/response/commitments?q=" + "q" * 300, "q"),
+    ],
+)
+def test_a_bad_filter_is_named_beside_its_field(browser: Make, url: str, field: str) -> None:
+    page = browser(Role.ANALYST).get(url)
+    assert page.status_code == 422 and f'id="{field}-error"' in page.text
+
+
+@pytest.mark.parametrize("url", ["/response/report.csv?country=ABCD",
+                                 "/response/report.pdf?status=" + "x" * 25])  # fmt: skip
+def test_a_report_with_a_bad_filter_is_refused(browser: Make, url: str) -> None:
+    assert browser(Role.ANALYST).get(url).status_code == 422
+
+
+def test_the_form_shares_as_the_paragraph(browser: Make, seed: Seeder, db: Database) -> None:
+    with db.session() as s:
+        import_document(s, seed.actor, parse_text(PLAN, "pledges.txt"), tlp="AMBER", embed=False)
+        node = get_node(s, seed.actor, "pledges/-/-/1")
+    me = browser(Role.ANALYST)
+    form = me.get(f"/response/commitments/new?node={node.id}")
+    assert '<option value="AMBER" selected>' in form.text
+    refused = me.submit("/response/commitments/new", {
+        "actor_name": "Republic of Pageland", "actor_kind": "state", "node_id": node.id,
+        "action": "", "made_on": "2021-05-01", "due_on": "", "indicators": "",
+        "tlp": "GREEN", "country": "", "document_title": ""})  # fmt: skip
+    assert refused.status_code == 422 and 'id="tlp-error"' in refused.text
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Commitment)) == 0
+
+
+def test_a_paragraph_above_the_reader_stays_hidden_and_kept(
+    browser: Make, seed: Seeder, db: Database
+) -> None:
+    with db.session() as s:
+        import_document(s, seed.actor, parse_text(PLAN, "pledges.txt"), embed=False)
+        node = get_node(s, seed.actor, "pledges/-/-/1")
+    cid = _commit(seed, node_id=node.id, action="", tlp="GREEN")
+    with db.session() as s:  # reclassified after the commitment was made
+        s.execute(update(LibraryDocument).values(tlp=int(TLP.RED)))
+    me = browser(Role.ANALYST)
+    for url in (f"/response/commitments/{cid}", "/response/commitments", "/response"):
+        assert "We will free every child" not in me.get(url).text
+    assert "Withheld" in me.get(f"/response/commitments/{cid}").text
+    # Saving the edit form, which showed neither the paragraph nor its text, keeps both.
+    saved = me.submit(f"/response/commitments/{cid}/edit", {
+        "actor_name": "Republic of Pageland", "actor_kind": "state", "node_id": "",
+        "action": "", "made_on": "2020-01-01", "due_on": "2030-01-01", "indicators": "",
+        "tlp": "GREEN", "country": "", "document_title": ""})  # fmt: skip
+    assert saved.status_code == 303
+    with db.session() as s:
+        row = s.get(Commitment, cid)
+        assert row is not None and row.node_id == node.id and row.due_on == date(2030, 1, 1)
+        assert row.action.startswith("We will free every child")

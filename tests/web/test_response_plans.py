@@ -10,14 +10,17 @@ from html import unescape
 
 import pytest
 from sqlalchemy import select
-from tests.response.plans_kit import approved_assessment, labelled_library, ref
+from tests.response.plans_kit import PLAN, approved_assessment, labelled_library, ref
 
 from page_client import Browser
 from seeding import Seeder, add_user
 from tocsin.core.access import Actor
 from tocsin.core.db import Database
 from tocsin.core.roles import Role
+from tocsin.library import parse_text
+from tocsin.library.store import import_document
 from tocsin.library.store.models import LibraryNode
+from tocsin.response.plans import FactorIn, PlanCreate, PlanItemIn, SituationIn, create_plan
 from tocsin.response.plans.models import ResponsePlan, ResponsePlanItem
 
 Make = Callable[..., Browser]
@@ -152,3 +155,46 @@ def test_links_from_the_horizon_scan_and_the_alert_page(
     # From the alert: its category's theme is part of the situation, the phase follows it.
     page = unescape(analyst.get(f"/response/plans/new?alert={alert.id}&actor=state").text)
     assert "Hate speech and incitement" in page and "alert severity severe" in page
+
+
+def test_partners_see_neither_team_names_nor_withheld_paragraphs(
+    browser: Make, db: Database, owner: Actor
+) -> None:
+    analyst = add_user(db, Role.ANALYST, "named.analyst@pages.example.org")
+    labelled_library(db, owner, tlp="GREEN")
+    with db.session() as s:
+        plan = create_plan(s, analyst, PlanCreate(
+            title="Green plan", actor="state", tlp="GREEN",
+            situation=SituationIn(factors=[FactorIn(code="RF7")]),
+            items=[PlanItemIn(node=ref(1)), PlanItemIn(node=ref(2))]))  # fmt: skip
+    url = f"/response/plans/{plan.id}"
+    page = browser(Role.PARTNER_VIEWER).get(url)
+    assert page.status_code == 200 and "Green plan" in page.text and ref(1) in page.text
+    assert "named.analyst" not in page.text and "a team member" in page.text
+    with db.session() as s:  # the curator narrows the document after the plan was kept
+        import_document(s, owner, parse_text(PLAN, "plan.txt"), tlp="AMBER", embed=False)
+    page = browser(Role.PARTNER_VIEWER).get(url)
+    assert page.status_code == 200 and page.text.count("Withheld action") == 2
+    assert "plan/-/-/" not in page.text and "/library/nodes/" not in page.text
+    assert plan.items[0].node_id not in page.text and "Addresses" not in page.text
+    team = browser(Role.ANALYST).get(url).text
+    assert "named.analyst@pages.example.org" in team and f'">{ref(1)}</a>' in team
+    assert "Addresses" in team
+
+
+def test_a_new_plan_refuses_bad_picks_by_their_field(
+    browser: Make, db: Database, situation: str
+) -> None:
+    analyst = browser(Role.ANALYST)
+    form = {"assessment": situation, "actor": "state", "title": "x", "tlp": "AMBER"}
+    empty = analyst.submit("/response/plans/new", {**form, "pick.": "on"})
+    assert empty.status_code == 422
+    assert "Tick at least one proposed action" in unescape(empty.text)
+    for pick in ("pick." + "x" * 600, "pick.plan/-/-/99"):
+        refused = analyst.submit("/response/plans/new", {**form, pick: "1"})
+        assert refused.status_code == 422 and 'id="items-error"' in refused.text
+    untitled = analyst.submit("/response/plans/new", {**form, "title": "",
+                                                     f"pick.{node_id(db, 1)}": "1"})  # fmt: skip
+    assert untitled.status_code == 422 and 'id="title-error"' in untitled.text
+    with db.session() as s:
+        assert s.scalar(select(ResponsePlan)) is None

@@ -32,6 +32,7 @@ class Source:
     document_id: str
     document_title: str
     text: str
+    tlp: int  # the document's: the commitment may not be shared more widely
 
 
 def source_of(session: Session, actor: Actor, key: str | None) -> Source | None:
@@ -41,7 +42,7 @@ def source_of(session: Session, actor: Actor, key: str | None) -> Source | None:
     found, doc = library_node(session, actor, key.strip(), field="node_id")
     if found.kind != "item":
         raise ValidationFailed.on("node_id", f"{key!r} is a heading, not a paragraph")
-    return Source(found.id, doc.id, doc.title or doc.slug, found.text)
+    return Source(found.id, doc.id, doc.title or doc.slug, found.text, doc.tlp)
 
 
 def clean(text: str | None) -> str:

@@ -35,6 +35,7 @@ from tocsin.response.commitments.schemas import (
     JudgementPublic,
     StatusCounts,
 )
+from tocsin.response.commitments.sources import WITHHELD
 from tocsin.response.commitments.views import audit_shown, is_overdue_on, matching
 from tocsin.response.commitments.vocabulary import KIND, actor_kind_names
 from tocsin.vault.models import Evidence
@@ -160,7 +161,7 @@ def csv_text(report: Report) -> str:
         latest = it.judgements[-1] if it.judgements else None
         writer.writerow([defuse(v) for v in (
             c.document_title, c.reference or "", c.actor_name, c.actor_kind, c.country or "",
-            c.action, c.made_on.isoformat() if c.made_on else "",
+            WITHHELD if c.action_withheld else c.action, c.made_on.isoformat() if c.made_on else "",
             c.due_on.isoformat() if c.due_on else "", it.status or "",
             it.status_as_of.isoformat() if it.status_as_of else "",
             "yes" if it.overdue else "no", " | ".join(c.indicators), len(it.judgements),
@@ -188,6 +189,7 @@ def render_html(report: Report) -> str:
     return env.get_template("report.html").render(
         r=report,
         kinds=actor_kind_names(),
+        withheld=WITHHELD,
         history=_history,
         printed_at=utcnow().strftime("%Y-%m-%d %H:%M UTC"),
     )

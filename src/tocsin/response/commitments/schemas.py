@@ -27,7 +27,8 @@ class CommitmentCreate(Strict):
     made_on: date | None = None
     due_on: date | None = None
     indicators: Indicators = []
-    tlp: TLPLabel = "GREEN"
+    # None: the source document's level (at least GREEN); never wider than that document's
+    tlp: TLPLabel | None = None
     country: Annotated[str | None, Field(max_length=3)] = None
 
 
@@ -89,7 +90,8 @@ class CommitmentSummary(BaseModel):
     id: str
     actor_name: str
     actor_kind: str
-    action: str
+    action: str  # "" when withheld
+    action_withheld: bool  # it is the text of a library paragraph the reader may not see
     document_id: str | None
     document_key: str  # the library slug, or the free title: what the `document` filter takes
     document_title: str

@@ -13,6 +13,7 @@ from tocsin.core.access import Actor
 from tocsin.core.clock import utcnow
 from tocsin.core.errors import ValidationFailed
 from tocsin.core.roles import Permission
+from tocsin.core.tlp import TLP
 from tocsin.response.commitments.checks import (
     check_as_of,
     check_cited,
@@ -33,6 +34,11 @@ from tocsin.response.commitments.schemas import (
     JudgementCreate,
     JudgementPublic,
 )
+from tocsin.response.commitments.sources import (
+    check_shared_narrowly,
+    floor_after_update,
+    refuse_below,
+)
 from tocsin.response.commitments.views import load, public
 from tocsin.response.commitments.vocabulary import (
     KIND,
@@ -44,9 +50,15 @@ from tocsin.response.commitments.vocabulary import (
 
 def create_commitment(session: Session, actor: Actor, data: CommitmentCreate) -> CommitmentPublic:
     """Record a commitment. With a library paragraph, the document is the paragraph's and the
-    action, when left empty, is the paragraph's text."""
+    action, when left empty, is the paragraph's text; the sharing level, when not given, is the
+    document's (at least TLP:GREEN), and never wider than the document's."""
     actor.require(Permission.RESPOND)
     source = source_of(session, actor, data.node_id)
+    if data.tlp is not None:
+        tlp = tlp_rank(data.tlp)
+    else:
+        tlp = max(int(TLP.GREEN), source.tlp if source else 0)
+    check_shared_narrowly(actor, tlp, source)
     action = data.action.strip() or (source.text if source else "")
     document_title = source.document_title if source else clean(data.document_title)
     check_dates(data.made_on, data.due_on)
@@ -61,7 +73,7 @@ def create_commitment(session: Session, actor: Actor, data: CommitmentCreate) ->
         due_on=data.due_on,
         indicators=check_indicators(data.indicators),
         country=check_country_code(data.country),
-        tlp=tlp_rank(data.tlp),
+        tlp=tlp,
         created_by=actor.user_id,
         updated_by=actor.user_id,
     )
@@ -74,11 +86,14 @@ def create_commitment(session: Session, actor: Actor, data: CommitmentCreate) ->
 def update_commitment(
     session: Session, actor: Actor, commitment_id: str, data: CommitmentUpdate
 ) -> CommitmentPublic:
-    """Change the fields given; a field set to null is cleared (the optional ones)."""
+    """Change the fields given; a field set to null is cleared (the optional ones). A lower
+    sharing level or another paragraph is refused when the commitment would then be shared more
+    widely than its paragraph's document."""
     actor.require(Permission.RESPOND)
     row = load(session, actor, commitment_id)
     given = data.model_fields_set
     new: dict[str, Any] = {}
+    source = None
     if "node_id" in given:
         source = source_of(session, actor, data.node_id)
         new["node_id"] = source.node_id if source else None
@@ -102,6 +117,15 @@ def update_commitment(
         new["indicators"] = check_indicators(data.indicators)
     if data.tlp is not None:
         new["tlp"] = changed_tlp(actor, row, data.tlp)
+    # Only a wider level or another paragraph is checked: an edit of the due date (or a step
+    # towards the right level) by someone who may not raise the level to the document's must not
+    # be refused because the document was reclassified after the commitment was made.
+    relinked = "node_id" in given and new["node_id"] != row.node_id
+    if new.get("tlp", row.tlp) < row.tlp or relinked:
+        floor = floor_after_update(session, row, source, relinked,
+                                   new.get("action", row.action))  # fmt: skip
+        refuse_below(actor, new.get("tlp", row.tlp), floor,
+                     "tlp" if data.tlp is not None else "node_id")  # fmt: skip
     changed = [k for k, v in new.items() if getattr(row, k) != v]
     for name in changed:
         setattr(row, name, new[name])

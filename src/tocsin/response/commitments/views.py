@@ -3,8 +3,10 @@ current status. The current status is the latest judgement by as-of date (ties: 
 recorded last), so a correction is a new judgement, never an edit.
 
 A commitment is as visible as its TLP; reads of a protected one (TLP:AMBER and above) are
-audited. Its source paragraph is shown only when the reader may see the library document, and
-cited records only when the reader may see them (the others are counted).
+audited. Its source paragraph is shown only when the reader may see the library document (and
+then its read is audited as the library's are); otherwise the action is withheld when it is the
+paragraph's text, and the filters never match on what is withheld. Cited records are shown only
+when the reader may see them (the others are counted).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from tocsin.core.access import Actor, ensure_visible
 from tocsin.core.clock import utcnow
 from tocsin.core.roles import Permission
 from tocsin.core.tlp import TLP
-from tocsin.library.store.models import LibraryDocument, LibraryNode
+from tocsin.library.store.models import LibraryDocument
 from tocsin.response.commitments.models import Commitment, CommitmentJudgement
 from tocsin.response.commitments.schemas import (
     CommitmentFilters,
@@ -32,6 +34,7 @@ from tocsin.response.commitments.schemas import (
     JudgementPublic,
     SourceParagraph,
 )
+from tocsin.response.commitments.sources import audit_sources, nodes, withheld
 from tocsin.response.commitments.vocabulary import (
     KIND,
     NO_JUDGEMENT,
@@ -54,7 +57,9 @@ def load(session: Session, actor: Actor, commitment_id: str) -> Commitment:
 
 
 def get_commitment(session: Session, actor: Actor, commitment_id: str) -> CommitmentPublic:
-    return public(session, actor, load(session, actor, commitment_id))
+    shape = public(session, actor, load(session, actor, commitment_id))
+    audit_sources(session, actor, [shape])
+    return shape
 
 
 def judgements(session: Session, actor: Actor, commitment_id: str) -> list[JudgementPublic]:
@@ -141,14 +146,15 @@ def _shapes(
 ) -> list[tuple[CommitmentPublic, Commitment]]:
     judged = ordered(session, [r.id for r in rows])
     seen = _visibility(session, actor, rows, judged)
-    nodes = _nodes(session, [r.node_id for r in rows if r.node_id])
+    found = nodes(session, [r.node_id for r in rows if r.node_id])
     today = utcnow().date()
     out = []
     for row in rows:
         js = [judgement_public(j, seen) for j in judged[row.id]]
         last = js[0] if js else None
         hidden = row.document_id is not None and row.document_id not in seen.documents
-        node = nodes.get(row.node_id or "")
+        node = found.get(row.node_id or "")
+        hide_action = hidden and withheld(row.action, node[0] if node else None)
         source = None
         if node is not None and not hidden:
             n, doc = node
@@ -157,7 +163,8 @@ def _shapes(
                 current=n.current, document_slug=doc.slug, document_title=doc.title or doc.slug,
             )  # fmt: skip
         out.append((CommitmentPublic(
-            id=row.id, actor_name=row.actor_name, actor_kind=row.actor_kind, action=row.action,
+            id=row.id, actor_name=row.actor_name, actor_kind=row.actor_kind,
+            action="" if hide_action else row.action, action_withheld=hide_action,
             document_id=None if hidden else row.document_id,
             document_key="" if hidden else (source.document_slug if source else row.document_title),
             document_title="" if hidden else row.document_title,
@@ -176,17 +183,6 @@ def summary_of(shape: CommitmentPublic) -> CommitmentSummary:
     return CommitmentSummary.model_validate(
         {k: getattr(shape, k) for k in CommitmentSummary.model_fields}
     )
-
-
-def _nodes(session: Session, ids: list[str]) -> dict[str, tuple[LibraryNode, LibraryDocument]]:
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(LibraryNode, LibraryDocument)
-        .join(LibraryDocument, LibraryDocument.id == LibraryNode.document_id)
-        .where(LibraryNode.id.in_(sorted(set(ids))))
-    ).all()  # fmt: skip
-    return {n.id: (n, d) for n, d in rows}
 
 
 def filtered_query(actor: Actor, f: CommitmentFilters) -> Select[Any]:
@@ -225,6 +221,11 @@ def matching(
         shapes = [(s, r) for s, r in shapes if s.status is None]
     elif wanted is not None:
         shapes = [(s, r) for s, r in shapes if s.status == wanted]
+    # The query matched stored text; what the reader may not see must not be what matched.
+    if f.document and f.document.strip():
+        shapes = [(s, r) for s, r in shapes if not s.source_hidden]
+    if f.q and f.q.strip():
+        shapes = [(s, r) for s, r in shapes if not s.action_withheld]
     return shapes
 
 
@@ -232,6 +233,7 @@ def audit_shown(
     session: Session, actor: Actor, shapes: list[tuple[CommitmentPublic, Commitment]]
 ) -> None:
     audit_listed(session, actor, KIND, [r for _, r in shapes])
+    audit_sources(session, actor, [s for s, _ in shapes])
 
 
 def _status_filter(value: str | None) -> str | None:

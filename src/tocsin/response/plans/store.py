@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tocsin.cases.records import changed_tlp, tlp_rank, written
@@ -15,9 +16,10 @@ from tocsin.core.errors import ValidationFailed
 from tocsin.core.models import User
 from tocsin.core.roles import Permission
 from tocsin.core.tlp import TLP
+from tocsin.library.store.models import LibraryDocument, LibraryNode
 from tocsin.response.plans.changes import check_status, record_change, set_field, touch
 from tocsin.response.plans.items import add_paragraph
-from tocsin.response.plans.models import ResponsePlan
+from tocsin.response.plans.models import ResponsePlan, ResponsePlanItem
 from tocsin.response.plans.proposals import check_actor, check_sphere
 from tocsin.response.plans.schemas import PlanCreate, PlanPublic, PlanUpdate, SituationPublic
 from tocsin.response.plans.situation import resolve
@@ -79,6 +81,8 @@ def update_plan(session: Session, actor: Actor, plan_id: str, data: PlanUpdate) 
     if data.tlp is not None:
         rank = changed_tlp(actor, row, data.tlp)
         _no_wider(rank, SituationPublic.model_validate(row.situation))
+        if rank != row.tlp:  # a plan left as it is stays editable; its hidden items withheld
+            _no_wider_than_items(session, actor, row, rank)
         set_field(row, "tlp", rank, before)
     if before:
         touch(row, actor)
@@ -114,3 +118,26 @@ def _no_wider(tlp: int, situation: SituationPublic) -> None:
             f"the situation draws on TLP:{situation.tlp} records; "
             f"share the plan as TLP:{situation.tlp} or narrower",
         )
+
+
+def _no_wider_than_items(session: Session, actor: Actor, plan: ResponsePlan, tlp: int) -> None:
+    """The plan shows its items' paragraphs, so it is shared no wider than their documents
+    (as they are now: a document may have been re-imported at a narrower level since)."""
+    floor = session.scalar(
+        select(func.max(LibraryDocument.tlp))
+        .join(LibraryNode, LibraryNode.document_id == LibraryDocument.id)
+        .join(ResponsePlanItem, ResponsePlanItem.node_id == LibraryNode.id)
+        .where(ResponsePlanItem.plan_id == plan.id)
+    )
+    if floor is None or tlp >= floor:
+        return
+    if floor > actor.clearance:  # not even the level of a document hidden from them
+        raise ValidationFailed.on(
+            "tlp", "some actions come from documents shared more narrowly than that level"
+        )
+    label = TLP(floor).label
+    raise ValidationFailed.on(
+        "tlp",
+        f"the plan's actions come from TLP:{label} documents; "
+        f"share the plan as TLP:{label} or narrower",
+    )

@@ -3,6 +3,8 @@ A plan above the reader's clearance does not exist for them; reading a protected
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +26,8 @@ from tocsin.response.plans.schemas import (
 )
 from tocsin.response.plans.vocab import KIND, ItemStatus, PlanStatus
 
+NO_ITEM = "no such plan item"
+
 
 def load(session: Session, actor: Actor, plan_id: str) -> ResponsePlan:
     return fetch(session, ResponsePlan, plan_id, actor, KIND)
@@ -33,11 +37,15 @@ def load_item(
     session: Session, actor: Actor, item_id: str
 ) -> tuple[ResponsePlan, ResponsePlanItem]:
     """An item and its plan, if the actor may see the plan (else NotFound, as for the plan)."""
+    actor.require(Permission.READ)
     item = session.get(ResponsePlanItem, item_id)
-    if item is None:
-        actor.require(Permission.READ)
-        raise NotFound("no such plan item")
-    return load(session, actor, item.plan_id), item
+    try:
+        if item is None:
+            raise NotFound(NO_ITEM)
+        return load(session, actor, item.plan_id), item
+    except NotFound:
+        # One answer whether the item is missing or its plan is out of sight: no oracle.
+        raise NotFound(NO_ITEM) from None
 
 
 def get_plan(session: Session, actor: Actor, plan_id: str) -> PlanPublic:
@@ -122,48 +130,88 @@ def public(session: Session, actor: Actor, row: ResponsePlan) -> PlanPublic:
         .where(ResponsePlanChange.plan_id == row.id)
         .order_by(ResponsePlanChange.at, ResponsePlanChange.id)
     )
+    shown = [_item(session, actor, i) for i in items]
     return PlanPublic(
         **summary(row, counts).model_dump(),
         summary=row.summary,
         situation=SituationPublic.model_validate(row.situation),
-        items=[_item(session, actor, i) for i in items],
-        history=[
-            PlanChangePublic(
-                at=c.at,
-                by=c.by,
-                action=c.action,
-                item_id=c.item_id,
-                fields=c.fields,
-                detail=c.detail,
-            )
-            for c in changes
-        ],
+        items=shown,
+        history=_history(session, actor, list(changes), shown),
     )
+
+
+def _history(
+    session: Session, actor: Actor, changes: list[ResponsePlanChange], items: list[PlanItemPublic]
+) -> list[PlanChangePublic]:
+    """The plan's changes, less the reference of a paragraph the reader may not see (its
+    document's slug is part of it): of an item still in the plan, or of one since removed."""
+    hidden = {i.id for i in items if i.hidden}
+    named = {str(c.detail["reference"]) for c in changes if c.detail.get("reference")}
+    visible = _visible_references(session, actor, named)
+    return [
+        PlanChangePublic(
+            at=c.at,
+            by=c.by,
+            action=c.action,
+            item_id=c.item_id,
+            fields=c.fields,
+            detail=_shown_detail(c.detail, c.item_id in hidden, visible),
+        )
+        for c in changes
+    ]
+
+
+def _shown_detail(detail: dict[str, Any], hidden: bool, visible: set[str]) -> dict[str, Any]:
+    reference = detail.get("reference")
+    if reference is None or (not hidden and str(reference) in visible):
+        return detail
+    return {k: v for k, v in detail.items() if k != "reference"}
+
+
+def _visible_references(session: Session, actor: Actor, references: set[str]) -> set[str]:
+    """Those of ``references`` whose paragraph is in a document within the actor's clearance
+    (a reference no longer in the library is not shown: its document cannot be checked)."""
+    if not references:
+        return set()
+    rows = session.execute(
+        select(LibraryNode.reference, LibraryDocument.tlp, LibraryDocument.created_by)
+        .join(LibraryDocument, LibraryDocument.id == LibraryNode.document_id)
+        .where(LibraryNode.reference.in_(sorted(references)))
+    )
+    return {ref for ref, tlp, by in rows if actor.may_see(tlp, by)}
 
 
 def _item(session: Session, actor: Actor, item: ResponsePlanItem) -> PlanItemPublic:
+    """An item as the reader may see it. When its paragraph's document is above their
+    clearance (the document was re-imported at a narrower level, or the plan is shared more
+    widely than it should be), only the plan's own fields remain: the reference (which names
+    the document), the node id and the explanation (the paragraph's labels) are withheld."""
     node = session.get(LibraryNode, item.node_id)
     doc = session.get(LibraryDocument, node.document_id) if node is not None else None
-    shown = node is not None and doc is not None and actor.may_see(doc.tlp, doc.created_by)
+    if node is None or doc is None or not actor.may_see(doc.tlp, doc.created_by):
+        return PlanItemPublic(
+            **_own_fields(item), node_id="", reference="", document_slug="", document_title="",
+            label="", heading="", text="", node_current=False, hidden=True, score=0.0,
+            explanation=Explanation(),
+        )  # fmt: skip
     return PlanItemPublic(
-        id=item.id,
-        node_id=item.node_id,
-        reference=item.reference,
-        document_slug=doc.slug if shown and doc else "",
-        document_title=doc.title if shown and doc else "",
-        label=node.label if shown and node else "",
-        heading=node.heading if shown and node else "",
-        text=node.text if shown and node else "",
-        node_current=bool(node is not None and node.current),
-        hidden=not shown,
-        by_hand=item.by_hand,
-        score=item.score,
-        explanation=Explanation.model_validate(item.explanation),
-        rationale=item.rationale,
-        responsible=item.responsible,
-        due_date=item.due_date,
-        status=item.status,
-        position=item.position,
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-    )
+        **_own_fields(item), node_id=item.node_id, reference=item.reference,
+        document_slug=doc.slug, document_title=doc.title, label=node.label,
+        heading=node.heading, text=node.text, node_current=node.current, hidden=False,
+        score=item.score, explanation=Explanation.model_validate(item.explanation),
+    )  # fmt: skip
+
+
+def _own_fields(item: ResponsePlanItem) -> dict[str, Any]:
+    """What the plan itself says of an item, whoever reads it."""
+    return {
+        "id": item.id,
+        "by_hand": item.by_hand,
+        "rationale": item.rationale,
+        "responsible": item.responsible,
+        "due_date": item.due_date,
+        "status": item.status,
+        "position": item.position,
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+    }

@@ -15,11 +15,13 @@ from tocsin.api.deps import SessionDep
 from tocsin.core.clock import utcnow
 from tocsin.core.errors import TocsinError
 from tocsin.core.roles import Permission
+from tocsin.core.tlp import TLP
 from tocsin.library.store import get_node
 from tocsin.response import commitments
 from tocsin.response.commitments import (
     CommitmentCreate,
     CommitmentPublic,
+    CommitmentSummary,
     CommitmentUpdate,
     JudgementCreate,
 )
@@ -32,10 +34,11 @@ from tocsin.web.pages.response_commitments_form import (
     JUDGEMENT_FIELDS,
     commitment_payload,
     judgement_payload,
+    kept_hidden,
     typed,
     values_of,
 )
-from tocsin.web.pages.response_commitments_words import filters_of, words
+from tocsin.web.pages.response_commitments_words import read_filters, refused, words
 from tocsin.web.templating import flash, render
 from tocsin.web.viewer import PageViewer, PostedForm, Viewer
 
@@ -51,14 +54,19 @@ def _context(who: Viewer, form: FormState, **values: Any) -> dict[str, Any]:
 
 @router.get("/response/commitments", response_class=HTMLResponse)
 def commitment_list(request: Request, session: SessionDep, who: PageViewer) -> Response:
-    f = filters_of(request)
+    filters, f = read_filters(request)
     try:
         page = max(1, min(int(request.query_params.get("page", "1")), 100_000))
     except ValueError:
         page = 1
-    items, total = commitments.list_commitments(session, who.actor, f, page, PAGE_SIZE)
-    filters = FormState(values={k: v for k, v in f.model_dump().items() if v})
-    return render(request, "response/commitments_list.html", who,
+    items: list[CommitmentSummary] = []
+    total = 0
+    if f is not None:
+        try:
+            items, total = commitments.list_commitments(session, who.actor, f, page, PAGE_SIZE)
+        except TocsinError as exc:
+            refused(filters, exc)
+    return render(request, "response/commitments_list.html", who, 200 if filters.ok else 422,
                   **_context(who, filters, filters=filters, items=items, total=total, page=page,
                              last=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
                              can_respond=who.can(Permission.RESPOND)))  # fmt: skip
@@ -80,7 +88,9 @@ def new_commitment(request: Request, session: SessionDep, who: PageViewer) -> Re
     if node_key:
         try:
             source = get_node(session, who.actor, node_key)
-            state.values.update(node_id=source.reference, action=source.text)
+            # Never shared more widely than the paragraph's document (the service refuses it).
+            level = max(TLP.GREEN, TLP.parse(source.document.tlp))
+            state.values.update(node_id=source.reference, action=source.text, tlp=level.label)
         except TocsinError:
             state.values["node_id"] = node_key
             state.errors["node_id"] = N_("No paragraph with this id or reference.")
@@ -165,7 +175,8 @@ def save(commitment_id: str, request: Request, session: SessionDep, who: PostedF
     who.require(Permission.RESPOND)
     c = commitments.get_commitment(session, who.actor, commitment_id)
     state = FormState(values=typed(who.form, COMMITMENT_FIELDS))
-    data = validate(CommitmentUpdate, commitment_payload(state.values, editing=True), state)
+    payload = kept_hidden(commitment_payload(state.values, editing=True), c)
+    data = validate(CommitmentUpdate, payload, state)
     done = None
     if data is not None:
         done = attempt(session, lambda: commitments.update_commitment(session, who.actor, c.id,

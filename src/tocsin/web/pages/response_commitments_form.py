@@ -36,9 +36,9 @@ def commitment_payload(values: Mapping[str, str], editing: bool = False) -> dict
         "actor_name": values["actor_name"], "actor_kind": values["actor_kind"] or "state",
         "action": values["action"].replace("\r\n", "\n"),
         "document_title": values["document_title"], "indicators": lines(values["indicators"]),
-        "tlp": values["tlp"] or "GREEN",
     }  # fmt: skip
-    for name in ("node_id", "made_on", "due_on", "country"):
+    # Left empty, a new commitment is shared as its paragraph's document (at least GREEN).
+    for name in ("node_id", "made_on", "due_on", "country", "tlp"):
         if values[name] or editing:
             payload[name] = values[name] or None
     if editing and payload.get("node_id"):
@@ -55,6 +55,17 @@ def judgement_payload(values: Mapping[str, str], form: Mapping[str, str],
         "evidence_ids": ids(values["evidence_ids"]), "urls": lines(values["urls"]),
         "indicators": ticked, "note": values["note"].replace("\r\n", "\n"),
     }  # fmt: skip
+
+
+def kept_hidden(payload: dict[str, Any], c: CommitmentPublic) -> dict[str, Any]:
+    """An edit by someone who may not see the source paragraph keeps the paragraph and its text
+    unless they name others: the form showed them neither."""
+    if c.source_hidden and not payload.get("node_id"):
+        payload.pop("node_id", None)
+        payload.pop("document_title", None)
+    if c.action_withheld and not payload["action"].strip():
+        payload.pop("action")
+    return payload
 
 
 def values_of(c: CommitmentPublic) -> dict[str, str]:

@@ -7,8 +7,10 @@ from typing import Any
 
 from fastapi import Request
 
+from tocsin.core.errors import FieldProblem, TocsinError, ValidationFailed
 from tocsin.library.classify.taxonomy import ACTOR
 from tocsin.response.commitments import CommitmentFilters, CommitmentStatus, SourceKind
+from tocsin.web.forms import FormState, validate
 from tocsin.web.i18n import N_
 from tocsin.web.pages.library_words import terms
 from tocsin.web.viewer import Viewer
@@ -36,9 +38,31 @@ def actor_kinds(lang: str) -> dict[str, str]:
     return dict(terms(lang).choices(ACTOR))
 
 
-def filters_of(request: Request) -> CommitmentFilters:
+def read_filters(request: Request) -> tuple[FormState, CommitmentFilters | None]:
+    """The filters as typed and, when they are valid, as the service takes them (None: the
+    problems are in the form, next to their field)."""
     given = {k: request.query_params.get(k, "").strip() for k in FILTER_NAMES}
-    return CommitmentFilters.model_validate({k: v[:300] for k, v in given.items() if v})
+    typed = {k: v for k, v in given.items() if v}
+    state = FormState(values=dict(typed))
+    return state, validate(CommitmentFilters, typed, state)
+
+
+def refused(state: FormState, exc: TocsinError) -> None:
+    """A filter the service refuses (an unknown status) lands next to its field; a refusal
+    that is no filter's fault goes on to the error page."""
+    if exc.status >= 500 or exc.status in (401, 403, 404):
+        raise exc
+    state.refuse(exc)
+
+
+def filters_of(request: Request) -> CommitmentFilters:
+    """The filters of a download, where there is no form to show: a bad one is refused (422)
+    naming the filter."""
+    state, f = read_filters(request)
+    if f is None:
+        problems = [FieldProblem(k, v) for k, v in state.errors.items()]
+        raise ValidationFailed(f"{problems[0].field}: {problems[0].message}", problems)
+    return f
 
 
 def words(who: Viewer) -> dict[str, Any]:

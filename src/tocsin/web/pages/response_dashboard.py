@@ -11,12 +11,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tocsin.api.deps import SessionDep
-from tocsin.core.errors import ValidationFailed
+from tocsin.core.errors import TocsinError, ValidationFailed
 from tocsin.core.roles import Permission
 from tocsin.response import commitments
-from tocsin.web.forms import FormState
 from tocsin.web.pages.events import country_choices
-from tocsin.web.pages.response_commitments_words import filters_of, words
+from tocsin.web.pages.response_commitments_words import (
+    filters_of,
+    read_filters,
+    refused,
+    words,
+)
 from tocsin.web.templating import render
 from tocsin.web.viewer import PageViewer
 
@@ -25,13 +29,17 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/response", response_class=HTMLResponse)
 def dashboard_page(request: Request, session: SessionDep, who: PageViewer) -> Response:
-    f = filters_of(request)
-    board = commitments.dashboard(session, who.actor, f)
-    given = {k: v for k, v in f.model_dump().items() if v}
+    filters, f = read_filters(request)
+    board = None
+    if f is not None:
+        try:
+            board = commitments.dashboard(session, who.actor, f)
+        except TocsinError as exc:
+            refused(filters, exc)
     return render(
-        request, "response/dashboard.html", who,
-        board=board, filters=FormState(values=given), report_query=urlencode(given),
-        country_choices=country_choices(who.lang, f.country),
+        request, "response/dashboard.html", who, 200 if filters.ok else 422,
+        board=board, filters=filters, report_query=urlencode(filters.values),
+        country_choices=country_choices(who.lang, filters.value("country") or None),
         can_respond=who.can(Permission.RESPOND), can_export=who.can(Permission.EXPORT),
         **words(who),
     )  # fmt: skip

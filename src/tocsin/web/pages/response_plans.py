@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from tocsin.api.deps import SessionDep
 from tocsin.core.errors import NotFound, TocsinError
-from tocsin.core.models import User
 from tocsin.core.roles import Permission
 from tocsin.core.tlp import TLP
+from tocsin.crosscheck.review_views import deciders
 from tocsin.response import plans
 from tocsin.response.plans import PlanItemIn, PlanItemUpdate, PlanPublic, PlanUpdate
 from tocsin.web.forms import FormState, attempt, validate
@@ -56,15 +56,11 @@ def _plan_page(
     request: Request, session: Session, who: Viewer, plan: PlanPublic,
     state: FormState | None = None, editing: str | None = None, status: int = 200,
 ) -> Response:  # fmt: skip
-    names = {u: _email(session, u) for u in {plan.owner_id, plan.created_by,
-                                            *(c.by for c in plan.history)} if u}  # fmt: skip
+    # Partners read plans too; team members' names are for the team (as everywhere else).
+    names = deciders(session, who.actor, [plan.owner_id, plan.created_by,
+                                          *(c.by for c in plan.history)])  # fmt: skip
     return render(request, "response/plans_page.html", who, status, **words(who.lang),
                   plan=plan, form=state or FormState(), editing=editing, names=names)  # fmt: skip
-
-
-def _email(session: Session, user_id: str) -> str:
-    user = session.get(User, user_id)
-    return (user.display_name or user.email) if user is not None else user_id
 
 
 @router.get("/response/plans/{plan_id}", response_class=HTMLResponse)
@@ -135,8 +131,9 @@ def _edit_page(
     request: Request, session: Session, who: Viewer, plan: PlanPublic, state: FormState,
     status: int = 200,
 ) -> Response:  # fmt: skip
-    owners = {plan.owner_id, who.user.id} - {None}
-    owner_choices = [(u, _email(session, u)) for u in sorted(o for o in owners if o)]
+    owners = sorted(o for o in {plan.owner_id, who.user.id} if o)
+    names = deciders(session, who.actor, owners)
+    owner_choices = [(u, names.get(u) or u) for u in owners]
     return render(request, "response/plans_edit.html", who, status, **words(who.lang),
                   plan=plan, form=state, owner_choices=owner_choices,
                   tlps=[(t.label, "TLP:" + t.label) for t in TLP])  # fmt: skip

@@ -16,7 +16,7 @@ from tocsin.api.deps import SessionDep
 from tocsin.core.errors import TocsinError
 from tocsin.core.roles import Permission
 from tocsin.response import plans
-from tocsin.response.plans import PlanItemIn, ProposalsPublic, SituationIn
+from tocsin.response.plans import ProposalsPublic, SituationIn
 from tocsin.web.forms import FormState, attempt, validate
 from tocsin.web.i18n import N_
 from tocsin.web.pages.events import country_choices
@@ -62,7 +62,7 @@ def _rename(state: FormState) -> None:
     """Problems named as the service names fields, put on the page's fields."""
     for name in list(state.errors):
         bare = name if name == "situation" else name.removeprefix("situation.")
-        listed = next((p for p in ("factors", "themes") if bare.startswith(p)), None)
+        listed = next((p for p in ("factors", "themes", "items") if bare.startswith(p)), None)
         page = FIELDS.get(bare) or listed or bare
         if page != name:
             state.errors.setdefault(page, state.errors.pop(name))
@@ -120,7 +120,8 @@ def create(request: Request, session: SessionDep, who: PostedForm) -> Response:
     asked = _asked(form, form.get("themes", "").split(","))
     state = FormState(values={k: v for k, v in form.items() if k != "csrf"})
     situation = _situation(asked, state)
-    picked = [k.removeprefix(PICK) for k, v in form.items() if k.startswith(PICK) and v]
+    picked = [k.removeprefix(PICK).strip() for k, v in form.items() if k.startswith(PICK) and v]
+    picked = [n for n in picked if n]  # a box with no paragraph named ticks nothing
     if situation is None and state.ok:
         state.errors["country"] = N_("Name a country, an alert, an assessment or factors.")
     elif not picked:
@@ -145,9 +146,11 @@ def _create_data(
         "title": form.get("title", ""), "summary": form.get("summary", ""),
         "tlp": form.get("tlp") or "AMBER", "situation": situation.model_dump(),
         "actor": asked["actor"], "sphere": asked["sphere"] or None,
-        "items": [PlanItemIn(node=n[:500]).model_dump() for n in picked[:200]],
+        "items": [{"node": n} for n in picked],
     }  # fmt: skip
-    return validate(plans.PlanCreate, payload, state)
+    found = validate(plans.PlanCreate, payload, state)
+    _rename(state)
+    return found
 
 
 def _title(found: ProposalsPublic, who: Viewer) -> str:
