@@ -18,7 +18,7 @@ not matter.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Select, String, func, literal_column, select, text
@@ -43,8 +43,9 @@ _WITH_LABEL = (
     " WHERE dimension = :dimension AND label = :label)"
 )
 _ORDER = " ORDER BY rank LIMIT :depth"
-MAX_DEPTH = 20_000  # matches ranked before testing them all instead
-CHUNK = 5000  # ids per IN list, well under SQLite's limit on bound parameters
+MAX_DEPTH = 20_000  # matches ranked in a round; deeper, every match is ranked at once
+# Tests candidate ids against the search's filters: the kept ones, each with its reference.
+Passing = Callable[[list[str]], dict[str, str]]
 _FILL = (
     "INSERT INTO library_nodes_fts(node_id, document_id, heading, body) "
     "SELECT id, document_id, heading, text FROM library_nodes WHERE kind = :item"
@@ -89,75 +90,63 @@ def search_is_empty(session: Session) -> bool:
 
 
 def text_hits(
-    session: Session, query: str, conditions: list[ColumnElement[bool]], limit: int,
-    document_id: str | None = None, labels: Sequence[tuple[str, str]] = (),
+    session: Session, query: str, passing: Passing, limit: int,
+    document_id: str | None = None, narrowest: tuple[str, str] | None = None,
 ) -> list[tuple[str, float]]:  # fmt: skip
-    """(node id, score) of the items matching every word of ``query`` and ``conditions`` (on
-    library_nodes and library_documents), best first; a higher score is a better match.
-    ``document_id`` and ``labels`` (dimension, code), when given, must also be among
-    ``conditions``: they only let SQLite skip other rows before ranking them."""
+    """(node id, score) of the items matching every word of ``query`` that ``passing`` keeps
+    (it returns the kept ids with their references), best first; a higher score is a better
+    match. ``document_id`` and ``narrowest`` (the rarest label filter, (dimension, code)), when
+    given, must be among what ``passing`` tests: they only let the database skip other rows
+    before ranking them.
+
+    Ranking every match is cheap inside the full-text index but testing every match against the
+    filters is not: a common word matches most of a large library. So the best ``depth``
+    matches are ranked first and only those are tested, deeper while too few pass. The answer
+    is the same as testing every match: whatever was not fetched ranks at or below the last
+    fetched. When the first round is not enough and a label filter is set, later rounds rank
+    only that label's items: a narrow label otherwise needs rounds of tens of thousands."""
     found = words(query)
     if not found:
         return []
     if _sqlite(session):
         expression = " AND ".join(f'"{w}"*' for w in found)
-        return _sqlite_hits(session, expression, conditions, limit, document_id, labels)
-    document: ColumnElement[Any] = literal_column(PG_DOCUMENT)
-    tsquery = func.to_tsquery("simple", " & ".join(f"{w}:*" for w in found))
-    rank = func.ts_rank(document, tsquery)
-    statement: Select[Any] = (
-        select(LibraryNode.id, rank)
-        .join(LibraryDocument, LibraryDocument.id == LibraryNode.document_id)
-        .where(document.op("@@")(tsquery), *conditions)
-        .order_by(rank.desc(), LibraryNode.reference)
-    )
-    return [(node_id, float(score)) for node_id, score in session.execute(statement.limit(limit))]
+        return _sqlite_hits(session, expression, passing, limit, document_id, narrowest)
+    return _pg_hits(session, " & ".join(f"{w}:*" for w in found), passing, limit, document_id,
+                    narrowest)  # fmt: skip
 
 
 def _sqlite_hits(
-    session: Session, expression: str, conditions: list[ColumnElement[bool]], limit: int,
-    document_id: str | None, labels: Sequence[tuple[str, str]],
+    session: Session, expression: str, passing: Passing, limit: int,
+    document_id: str | None, narrowest: tuple[str, str] | None,
 ) -> list[tuple[str, float]]:  # fmt: skip
-    """Ranking every match is cheap inside FTS5 (about a microsecond each) but joining every
-    match to its node and document to test ``conditions`` is not (several, on 36-character
-    ids): a common word matches most of a large library. So the best ``depth`` matches are
-    ranked first and only those are tested, deeper while too few pass. The answer is the same
-    as testing every match: whatever was not fetched ranks at or below the last fetched, and
-    only matches strictly better than that one are trusted until the matches run out.
-    When the first round is not enough and a label filter is set, later rounds rank only the
-    items of the rarest label: a narrow label otherwise needs rounds of tens of thousands."""
-    depth, label = max(limit * 4, 200), None
-    while depth <= MAX_DEPTH:
+    """FTS5 orders by rank alone, so ties at the last fetched rank may have been cut
+    anywhere: only matches strictly better than it are trusted until the matches run out."""
+    depth: int | None = max(limit * 4, 200)
+    label = None
+    while True:
         ranked = _ranked(session, expression, document_id, label, depth)
-        complete = len(ranked) < depth
+        complete = depth is None or len(ranked) < depth
         cutoff = ranked[-1][1] if ranked else 0.0
         candidates = {node_id: rank for node_id, rank in ranked if complete or rank < cutoff}
-        kept: list[tuple[str, str]] = []
-        ids = list(candidates)
-        for start in range(0, len(ids), CHUNK):
-            kept.extend((node_id, reference) for node_id, reference in session.execute(
-                select(LibraryNode.id, LibraryNode.reference)
-                .join(LibraryDocument, LibraryDocument.id == LibraryNode.document_id)
-                .where(LibraryNode.id.in_(ids[start : start + CHUNK]), *conditions)
-            ))  # fmt: skip
+        kept = passing(list(candidates))
         if complete or len(kept) >= limit:
-            kept.sort(key=lambda row: (candidates[row[0]], row[1]))
-            return [(node_id, -candidates[node_id]) for node_id, _ in kept[:limit]]
-        if labels and label is None:
-            label = rarest_label(session, labels)[:2]
+            best = sorted(kept, key=lambda node_id: (candidates[node_id], kept[node_id]))
+            return [(node_id, -candidates[node_id]) for node_id in best[:limit]]
+        if narrowest is not None and label is None:
+            label = narrowest
             continue  # the same depth, among that label's items only
-        depth *= 8
-    return _joined_hits(session, expression, conditions, limit)
+        depth = None if depth is None or depth * 8 > MAX_DEPTH else depth * 8
 
 
 def _ranked(
     session: Session, expression: str, document_id: str | None, label: tuple[str, str] | None,
-    depth: int,
+    depth: int | None,
 ) -> list[tuple[str, float]]:  # fmt: skip
     """The ``depth`` best matches by BM25 (lower is better, as FTS5 gives it), of one document
-    and one label when given."""
+    and one label when given; every match when ``depth`` is None."""
     statement = (_MATCHES + ("" if document_id is None else _IN_DOCUMENT)
-                 + ("" if label is None else _WITH_LABEL) + _ORDER)  # fmt: skip
+                 + ("" if label is None else _WITH_LABEL)
+                 + (" ORDER BY rank" if depth is None else _ORDER))  # fmt: skip
     dimension, code = label or (None, None)
     rows = session.execute(text(statement), {
         "fts_query": expression, "document_id": document_id, "depth": depth,
@@ -166,21 +155,46 @@ def _ranked(
     return [(node_id, float(rank)) for node_id, rank in rows]
 
 
-def rarest_label(session: Session, labels: Sequence[tuple[str, str]]) -> tuple[str, str, int]:
-    """The least common of these (dimension, code) labels, with how many items carry it
-    (counted on the label index alone, a few milliseconds)."""
-    counted = [
-        (dimension, code, session.scalar(select(func.count()).select_from(LibraryLabel).where(
-            LibraryLabel.dimension == dimension, LibraryLabel.label == code)) or 0)
-        for dimension, code in labels
-    ]  # fmt: skip
-    return min(counted, key=lambda c: c[2])
+def _pg_hits(
+    session: Session, tsquery_text: str, passing: Passing, limit: int,
+    document_id: str | None, narrowest: tuple[str, str] | None,
+) -> list[tuple[str, float]]:  # fmt: skip
+    """Ordered by rank and reference, a total order: the filtered first ``depth`` matches
+    are exactly the first of all filtered matches."""
+    document: ColumnElement[Any] = literal_column(PG_DOCUMENT)
+    tsquery = func.to_tsquery("simple", tsquery_text)
+    rank = func.ts_rank(document, tsquery)
+    statement: Select[Any] = (
+        select(LibraryNode.id, LibraryNode.reference, rank)
+        .where(document.op("@@")(tsquery), LibraryNode.kind == NodeKind.ITEM.value)
+        .order_by(rank.desc(), LibraryNode.reference)
+    )
+    if document_id is not None:
+        statement = statement.where(LibraryNode.document_id == document_id)
+    depth: int | None = max(limit * 4, 200)
+    labelled = False
+    while True:
+        rows = session.execute(statement if depth is None else statement.limit(depth)).all()
+        kept = passing([node_id for node_id, _, _ in rows])
+        hits = [(node_id, float(score)) for node_id, _, score in rows if node_id in kept]
+        if depth is None or len(rows) < depth or len(hits) >= limit:
+            return hits[:limit]
+        if narrowest is not None and not labelled:
+            labelled = True  # the same depth, among the rarest label's items only
+            dimension, code = narrowest
+            items = select(LibraryLabel.node_id).where(
+                LibraryLabel.dimension == dimension, LibraryLabel.label == code
+            )
+            statement = statement.where(LibraryNode.id.in_(items))
+            continue
+        depth = None if depth * 8 > MAX_DEPTH else depth * 8
 
 
-def _joined_hits(
+def joined_hits(
     session: Session, expression: str, conditions: list[ColumnElement[bool]], limit: int
 ) -> list[tuple[str, float]]:
-    """Every match joined and tested: for filters so narrow that ranking deeper costs more."""
+    """SQLite: every match joined to its node and document and tested against ``conditions``
+    in one statement, the plain method the rounds above must agree with (tests compare)."""
     fts = (
         text(_MATCHES)
         .bindparams(fts_query=expression)

@@ -15,8 +15,12 @@ documents the actor may see are searched.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
@@ -26,16 +30,12 @@ from tocsin.core.roles import Permission
 from tocsin.library import embeddings
 from tocsin.library.classify import DIMENSIONS, load_taxonomy
 from tocsin.library.store import access
-from tocsin.library.store.fulltext import (
-    rarest_label,
-    rebuild_search_index,
-    search_is_empty,
-    text_hits,
-)
+from tocsin.library.store.fulltext import rebuild_search_index, search_is_empty, text_hits
+from tocsin.library.store.label_index import ItemIndex, Mask, Stamp, item_index, read_stamp
 from tocsin.library.store.models import LibraryDocument, LibraryLabel, LibraryNode
-from tocsin.library.store.schemas import SearchFilters, SearchHit, SearchResults
-from tocsin.library.store.vectors import vector_index
-from tocsin.library.store.views import label_map, node_summary
+from tocsin.library.store.schemas import LabelPublic, SearchFilters, SearchHit, SearchResults
+from tocsin.library.store.vectors import Vector, vector_index
+from tocsin.library.store.views import Labels, node_summary
 from tocsin.library.store.vocabulary import NodeKind
 
 RRF_K = 60
@@ -44,9 +44,6 @@ MAX_QUERY = 1000
 MAX_LIMIT = 200
 LABEL_FILTERS = DIMENSIONS  # SearchFilters has one field per taxonomy dimension
 CHUNK = 5000  # ids per IN list, well under SQLite's limit on bound parameters
-# Reading a label's items costs about half as much per item as testing a candidate against the
-# filters (measured at 100,000 items on SQLite: 12 and 25 microseconds), both random reads.
-LABEL_READ_COST = 0.5
 
 
 def search_text(
@@ -55,7 +52,7 @@ def search_text(
 ) -> list[SearchHit]:  # fmt: skip
     """Items holding every word of ``query`` (by prefix), best match first."""
     scope = _scope(session, actor, query, filters or SearchFilters(), limit)
-    hits = text_hits(session, query, scope.conditions, limit, scope.document_id, scope.labels)
+    hits = _text(session, query, scope, limit)
     return _hits(session, actor, [(node_id, score, i + 1, None, None)
                                   for i, (node_id, score) in enumerate(hits)])  # fmt: skip
 
@@ -67,9 +64,11 @@ def search(
     """Full-text and, when embeddings are available and stored, semantic search, fused."""
     filters = filters or SearchFilters()
     scope = _scope(session, actor, query, filters, limit)
+    wanted = scope.stamp.vectors[0] > 0 and embeddings.available()
+    encoding = _encode_meanwhile(query) if wanted else None
     depth = max(limit * 3, 50)  # deeper than shown: an item low in one list may rise in both
-    textual = text_hits(session, query, scope.conditions, depth, scope.document_id, scope.labels)
-    semantic = _semantic(session, query, scope, depth)
+    textual = _text(session, query, scope, depth)
+    semantic = None if encoding is None else _semantic(session, scope, encoding.result, depth)
     method = "text" if semantic is None else "text+semantic"
     fused: dict[str, _Fused] = {}
     for rank, (node_id, _) in enumerate(textual, start=1):
@@ -93,9 +92,42 @@ class _Fused:
 
 @dataclass(frozen=True)
 class _Scope:
+    """What a search may return, held twice: as a mask over the in-memory item index (tested
+    in microseconds) and as SQL conditions (for items written since that index was built)."""
+
     conditions: list[ColumnElement[bool]]  # on library_nodes joined to library_documents
-    document_id: str | None  # the document filter, also among the conditions
-    labels: list[tuple[str, str]]  # the label filters (dimension, code), also among them
+    document_id: str | None  # the document filter
+    labels: list[tuple[str, str]]  # the label filters (dimension, code)
+    stamp: Stamp
+    items: ItemIndex
+    allowed: Mask  # over ``items``' rows
+    session: Session
+
+    @property
+    def narrowest(self) -> tuple[str, str] | None:
+        """The label filter the fewest items carry, if any."""
+        if not self.labels:
+            return None
+        return min(self.labels, key=lambda label: int(self.items.label(*label).sum()))
+
+    def passing(self, ids: list[str]) -> dict[str, str]:
+        """The ids among these that the filters keep, each with its reference."""
+        kept: dict[str, str] = {}
+        unknown = []
+        rows, allowed, references = self.items.rows, self.allowed, self.items.references
+        for node_id in ids:
+            row = rows.get(node_id)
+            if row is None:
+                unknown.append(node_id)
+            elif allowed[row]:
+                kept[node_id] = references[row]
+        for start in range(0, len(unknown), CHUNK):
+            kept.update((node_id, reference) for node_id, reference in self.session.execute(
+                select(LibraryNode.id, LibraryNode.reference)
+                .join(LibraryDocument, LibraryDocument.id == LibraryNode.document_id)
+                .where(LibraryNode.id.in_(unknown[start : start + CHUNK]), *self.conditions)
+            ))  # fmt: skip
+        return kept
 
 
 def _scope(
@@ -108,8 +140,6 @@ def _scope(
         raise ValidationFailed.on("query", f"at most {MAX_QUERY} characters")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationFailed.on("limit", f"between 1 and {MAX_LIMIT}")
-    if search_is_empty(session):
-        rebuild_search_index(session)  # e.g. a restored backup: its rows carry no search table
     conditions: list[ColumnElement[bool]] = [
         visible(LibraryDocument, actor), LibraryNode.kind == NodeKind.ITEM.value,
     ]  # fmt: skip
@@ -134,61 +164,58 @@ def _scope(
         conditions.append(exists().where(
             LibraryLabel.node_id == LibraryNode.id, LibraryLabel.dimension == dimension,
             LibraryLabel.label == code))  # fmt: skip
-    return _Scope(conditions, document_id, labels)
+    stamp = read_stamp(session)
+    items = item_index(session, stamp)
+    documents = [document_id] if document_id is not None else session.scalars(
+        select(LibraryDocument.id).where(visible(LibraryDocument, actor)))  # fmt: skip
+    allowed = items.allowed(documents, not filters.include_retired, labels)
+    return _Scope(conditions, document_id, labels, stamp, items, allowed, session)
+
+
+def _text(session: Session, query: str, scope: _Scope, limit: int) -> list[tuple[str, float]]:
+    hits = text_hits(session, query, scope.passing, limit, scope.document_id, scope.narrowest)
+    if not hits and search_is_empty(session):
+        # e.g. a restored backup: its rows carry no search table. Checked only when nothing
+        # matched, since the check itself costs a few milliseconds.
+        rebuild_search_index(session)
+        hits = text_hits(session, query, scope.passing, limit, scope.document_id,
+                         scope.narrowest)  # fmt: skip
+    return hits
+
+
+def _encode_meanwhile(query: str) -> Future[Vector]:
+    """The query's embedding, computed on a worker thread while the full-text side runs (the
+    model and SQLite both let other threads run meanwhile): a search then costs about the
+    longer of the two, not their sum."""
+    global _encoder
+    with _encoder_lock:
+        if _encoder is None:
+            _encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="library-query")
+    return _encoder.submit(embeddings.encode_query, query)
+
+
+_encoder: ThreadPoolExecutor | None = None
+_encoder_lock = threading.Lock()
 
 
 def _semantic(
-    session: Session, query: str, scope: _Scope, depth: int
+    session: Session, scope: _Scope, encoded: Callable[[], Vector], depth: int
 ) -> list[tuple[str, float]] | None:
-    """None when semantic search cannot run (no model, or nothing encoded yet).
-
-    The nearest vectors of the whole library (of the filtered document, if one) are tested
-    against the conditions, deeper while fewer than ``depth`` pass: testing every item a label
-    filter allows costs a read of tens of thousands of ids per query, and the nearest few
-    hundred usually hold enough. Whatever was not tested is no nearer than what was."""
+    """The ``depth`` nearest items the filters allow; None when semantic search cannot run
+    (no model, or nothing encoded yet). The filters are a mask over the vector matrix (the
+    item index's mask through the vector rows' items), so this is one matrix product."""
     if not embeddings.available():
         return None
-    index = vector_index(session)
+    index = vector_index(session, stamp=scope.stamp.vectors)
     if index is None:
         return None
     try:
-        vector = embeddings.encode_query(query)
+        vector = encoded()
     except embeddings.EmbeddingsUnavailable:
         return None
-    allowed = None if scope.document_id is None else index.document_ids == scope.document_id
-    wanted, rarest = depth * 2, None
-    while True:
-        found = index.nearest(vector, allowed, wanted, SEMANTIC_FLOOR)
-        kept = _passing(session, [node_id for node_id, _ in found], scope.conditions)
-        hits = [(node_id, sim) for node_id, sim in found if node_id in kept]
-        if len(hits) >= depth or len(found) < wanted:  # enough, or nothing nearer is left
-            return hits[:depth]
-        # Deeper by the share that passed so far, or, when a label filter is narrow enough
-        # that reading its items costs less than testing that many, only among its items.
-        estimate = max(wanted * 2, int(depth * len(found) / max(len(hits), 1) * 1.5))
-        if scope.labels and rarest is None:
-            rarest = rarest_label(session, scope.labels)
-            if rarest[2] * LABEL_READ_COST < estimate:
-                labelled = index.mask(_label_items(session, rarest[0], rarest[1]))
-                allowed = labelled if allowed is None else allowed & labelled
-                continue
-        wanted = estimate
-
-
-def _label_items(session: Session, dimension: str, code: str) -> list[str]:
-    return list(session.scalars(select(LibraryLabel.node_id).where(
-        LibraryLabel.dimension == dimension, LibraryLabel.label == code)))  # fmt: skip
-
-
-def _passing(session: Session, ids: list[str], conditions: list[ColumnElement[bool]]) -> set[str]:
-    kept: set[str] = set()
-    for start in range(0, len(ids), CHUNK):
-        kept.update(session.scalars(
-            select(LibraryNode.id)
-            .join(LibraryDocument, LibraryDocument.id == LibraryNode.document_id)
-            .where(LibraryNode.id.in_(ids[start : start + CHUNK]), *conditions)
-        ))  # fmt: skip
-    return kept
+    # one False past the end stands for the vectors whose node the item index does not hold
+    allowed = np.append(scope.allowed, False)[index.item_rows(scope.items)]
+    return index.nearest(vector, allowed, depth, SEMANTIC_FLOOR)
 
 
 def _hits(
@@ -207,7 +234,7 @@ def _hits(
         ).all()
     }  # fmt: skip
     access.audit_nodes_read(session, actor, pairs.values(), via="search")
-    labels = label_map(session, ids)
+    labels = _labels(session, ids)
     return [
         SearchHit(
             node=node_summary(pairs[node_id][0], labels.get(node_id, {})),
@@ -217,3 +244,21 @@ def _hits(
         )
         for node_id, score, text_rank, semantic_rank, similarity in rows
     ]  # fmt: skip
+
+
+def _labels(session: Session, ids: list[str]) -> dict[str, Labels]:
+    """As ``views.label_map``, read as plain rows: loading them as mapped objects took a
+    third of a search's time after the filters moved into memory (about 150 labels)."""
+    out: dict[str, Labels] = {}
+    found = session.execute(
+        select(LibraryLabel.node_id, LibraryLabel.dimension, LibraryLabel.label,
+               LibraryLabel.confidence, LibraryLabel.source, LibraryLabel.method,
+               LibraryLabel.keywords, LibraryLabel.by, LibraryLabel.at)
+        .where(LibraryLabel.node_id.in_(ids))
+        .order_by(LibraryLabel.confidence.desc(), LibraryLabel.label)
+    )  # fmt: skip
+    for node_id, dimension, code, confidence, source, method, keywords, by, at in found:
+        out.setdefault(node_id, {}).setdefault(dimension, []).append(LabelPublic.model_construct(
+            label=code, confidence=confidence, source=source, method=method,
+            keywords=list(keywords), by=by, at=at))  # fmt: skip
+    return out

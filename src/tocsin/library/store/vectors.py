@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from tocsin.core.clock import utcnow
 from tocsin.library import embeddings
+from tocsin.library.store.label_index import ItemIndex
 from tocsin.library.store.models import LibraryEmbedding, LibraryNode
 from tocsin.library.store.vocabulary import NodeKind
 
@@ -79,6 +80,8 @@ class VectorIndex:
     # vector-matrix product that reads memory in order (8 ms at 100,000 nodes, not 25)
     columns: npt.NDArray[np.float32]
     rows: dict[str, int] = field(default_factory=dict)  # node id -> its row
+    # the row in the last item index asked for of each vector row (-1: none), and that index
+    _items: list[tuple[object, npt.NDArray[np.int64]]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.node_ids)
@@ -89,6 +92,17 @@ class VectorIndex:
         found = [row for row in map(self.rows.get, node_ids) if row is not None]
         out[np.fromiter(found, dtype=np.int64, count=len(found))] = True
         return out
+
+    def item_rows(self, items: ItemIndex) -> npt.NDArray[np.int64]:
+        """For each vector row, the row of its node in ``items`` (-1 when absent); computed
+        once per pair of indexes."""
+        for known, mapped in self._items:
+            if known is items:
+                return mapped
+        mapped = np.fromiter((items.rows.get(str(n), -1) for n in self.node_ids),
+                             dtype=np.int64, count=len(self))  # fmt: skip
+        self._items[:] = [(items, mapped)]
+        return mapped
 
     def nearest(
         self, query: Vector, allowed: npt.NDArray[np.bool_] | None, n: int, floor: float
@@ -122,9 +136,12 @@ def _stamp(session: Session) -> tuple[int, datetime | None]:
     return int(found or 0), at
 
 
-def vector_index(session: Session, model: str = MODEL) -> VectorIndex | None:
-    """Every stored vector of ``model``, or None when there are none."""
-    stamp = _stamp(session)
+def vector_index(
+    session: Session, model: str = MODEL, stamp: tuple[int, datetime | None] | None = None
+) -> VectorIndex | None:
+    """Every stored vector of ``model``, or None when there are none. ``stamp``: as
+    ``_stamp`` gives it, when the caller has just read it (``label_index.read_stamp``)."""
+    stamp = _stamp(session) if stamp is None else stamp
     if not stamp[0]:
         return None
     key = (session.get_bind().engine.url.render_as_string(hide_password=True), model)
