@@ -6,6 +6,7 @@ that never was."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from tests.conftest import MakeActor
 from tests.response.plans_kit import PLAN, labelled_library, ref
 from tests.seeding import cheap_hashing
@@ -13,6 +14,7 @@ from tests.seeding import cheap_hashing
 from tocsin.core.access import Actor
 from tocsin.core.db import Database
 from tocsin.core.errors import NotFound, ValidationFailed
+from tocsin.core.models import AuditEntry
 from tocsin.core.roles import Role
 from tocsin.library import parse_text
 from tocsin.library.store import import_document
@@ -118,3 +120,18 @@ def test_an_item_out_of_sight_is_as_missing_as_one_that_never_was(
             remove_item(s, analyst, item_id)
         answers += [changed.value.detail, removed.value.detail]
     assert answers == ["no such plan item"] * 4
+
+
+def test_reading_a_plan_reads_its_protected_paragraphs(db: Database, make_actor: MakeActor) -> None:
+    curator, analyst = make_actor(Role.ADMIN), make_actor(Role.ANALYST)
+    labelled_library(db, curator, tlp="AMBER")
+    with db.session() as s:
+        pid = create_plan(s, analyst, by_hand("AMBER", ref(1), ref(2))).id
+        shown = {i.reference: i.node_id for i in get_plan(s, analyst, pid).items}
+    with db.session() as s:
+        rows = s.execute(select(AuditEntry.entity_id, AuditEntry.detail).where(
+            AuditEntry.action == "read", AuditEntry.entity_type == "library_node",
+            AuditEntry.user_id == analyst.user_id)).all()  # fmt: skip
+    read = [(node, detail) for node, detail in rows if detail == {"via": "plan"}]
+    # once when the plan was made (the answer shows it), once when it was read
+    assert sorted(read) == sorted([(n, {"via": "plan"}) for n in shown.values()] * 2)

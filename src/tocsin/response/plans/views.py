@@ -14,6 +14,7 @@ from tocsin.core.access import Actor
 from tocsin.core.errors import NotFound, ValidationFailed
 from tocsin.core.roles import Permission
 from tocsin.core.tlp import TLP
+from tocsin.library.store.access import audit_nodes_read
 from tocsin.library.store.models import LibraryDocument, LibraryNode
 from tocsin.response.plans.models import ResponsePlan, ResponsePlanChange, ResponsePlanItem
 from tocsin.response.plans.schemas import (
@@ -130,7 +131,10 @@ def public(session: Session, actor: Actor, row: ResponsePlan) -> PlanPublic:
         .where(ResponsePlanChange.plan_id == row.id)
         .order_by(ResponsePlanChange.at, ResponsePlanChange.id)
     )
-    shown = [_item(session, actor, i) for i in items]
+    read: list[tuple[LibraryNode, LibraryDocument]] = []
+    shown = [_item(session, actor, i, read) for i in items]
+    # The paragraphs' text is shown with the plan: a read of each protected one, as a search's.
+    audit_nodes_read(session, actor, read, via="plan")
     return PlanPublic(
         **summary(row, counts).model_dump(),
         summary=row.summary,
@@ -181,7 +185,10 @@ def _visible_references(session: Session, actor: Actor, references: set[str]) ->
     return {ref for ref, tlp, by in rows if actor.may_see(tlp, by)}
 
 
-def _item(session: Session, actor: Actor, item: ResponsePlanItem) -> PlanItemPublic:
+def _item(
+    session: Session, actor: Actor, item: ResponsePlanItem,
+    read: list[tuple[LibraryNode, LibraryDocument]],
+) -> PlanItemPublic:  # fmt: skip
     """An item as the reader may see it. When its paragraph's document is above their
     clearance (the document was re-imported at a narrower level, or the plan is shared more
     widely than it should be), only the plan's own fields remain: the reference (which names
@@ -194,6 +201,7 @@ def _item(session: Session, actor: Actor, item: ResponsePlanItem) -> PlanItemPub
             label="", heading="", text="", node_current=False, hidden=True, score=0.0,
             explanation=Explanation(),
         )  # fmt: skip
+    read.append((node, doc))
     return PlanItemPublic(
         **_own_fields(item), node_id=item.node_id, reference=item.reference,
         document_slug=doc.slug, document_title=doc.title, label=node.label,
