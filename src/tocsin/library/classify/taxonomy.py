@@ -71,6 +71,14 @@ class Taxonomy:
                 return dimension
         raise KeyError(code)
 
+    def require(self, dimension: str, code: str, field: str, what: str) -> str:
+        """``code`` when the dimension has it; otherwise a problem on ``field`` naming the
+        choices (an actor, a sphere, a phase given to the response services)."""
+        codes = self.dimension(dimension).codes
+        if code not in codes:
+            raise ValidationFailed.on(field, f"unknown {what} {code!r}; one of {', '.join(codes)}")
+        return code
+
     def check(self, dimension: str, codes: tuple[str, ...]) -> None:
         """Refuse codes the taxonomy does not know (a typo in a correction must not be stored)."""
         known = set(self.dimension(dimension).codes)

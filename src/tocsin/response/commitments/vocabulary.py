@@ -32,21 +32,12 @@ class SourceKind(StrEnum):
 NO_JUDGEMENT = "none"  # the dashboard's column for commitments nobody has judged yet
 
 
-def actor_kinds() -> tuple[str, ...]:
-    return load_taxonomy().dimension(ACTOR).codes
-
-
 def actor_kind_names() -> dict[str, str]:
     return {label.code: label.name for label in load_taxonomy().dimension(ACTOR).labels}
 
 
 def parse_actor_kind(value: str, field: str = "actor_kind") -> str:
-    code = value.strip().lower()
-    if code not in actor_kinds():
-        raise ValidationFailed.on(
-            field, f"unknown actor kind {value!r}; use one of {', '.join(actor_kinds())}"
-        )
-    return code
+    return load_taxonomy().require(ACTOR, value.strip().lower(), field, "actor kind")
 
 
 def parse_status(value: str, field: str = "status") -> CommitmentStatus:

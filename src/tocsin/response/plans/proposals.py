@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from tocsin.core.access import Actor
-from tocsin.core.errors import ValidationFailed
 from tocsin.core.roles import Permission
 from tocsin.library.classify import ACTOR, SPHERE, load_taxonomy
 from tocsin.library.store.access import audit_nodes_read
@@ -18,19 +17,11 @@ from tocsin.risk.assessments.scale import Level
 
 
 def check_actor(code: str, field: str = "actor") -> str:
-    codes = load_taxonomy().dimension(ACTOR).codes
-    if code not in codes:
-        raise ValidationFailed.on(field, f"unknown actor {code!r}; one of {', '.join(codes)}")
-    return code
+    return load_taxonomy().require(ACTOR, code, field, "actor")
 
 
 def check_sphere(code: str | None, field: str = "sphere") -> str | None:
-    if not code:
-        return None
-    codes = load_taxonomy().dimension(SPHERE).codes
-    if code not in codes:
-        raise ValidationFailed.on(field, f"unknown sphere {code!r}; one of {', '.join(codes)}")
-    return code
+    return load_taxonomy().require(SPHERE, code, field, "sphere") if code else None
 
 
 def target_of(situation: SituationPublic, actor: str, sphere: str | None) -> Target:

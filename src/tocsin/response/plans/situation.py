@@ -181,14 +181,7 @@ def _themes(given: list[str]) -> list[str]:
 
 
 def _phase(given: str | None) -> str | None:
-    if not given:
-        return None
-    codes = load_taxonomy().dimension(SITUATION).codes
-    if given not in codes:
-        raise ValidationFailed.on(
-            f"{FIELD}.phase", f"unknown phase {given!r}; one of {', '.join(codes)}"
-        )
-    return given
+    return load_taxonomy().require(SITUATION, given, f"{FIELD}.phase", "phase") if given else None
 
 
 def _approved(session: Session, actor: Actor, assessment_id: str) -> AssessmentPublic:
